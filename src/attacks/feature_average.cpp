@@ -1,0 +1,25 @@
+// A binary net whose units have averaged the centres of their class computes, near the data,
+//     f(x) ≈ c · ⟨u, x⟩,   u ∝ Σ_{j∈J+} μ_j − Σ_{j∈J−} μ_j,
+// so the steepest way to lower y·f(x) is to move along −y·u. The margin of a point of cluster j
+// along u is ⟨u, μ_j⟩ = ‖μ_j‖/√k = √(d/k), the scale at which this attack succeeds; a net that
+// kept the centres apart needs ε of order √d instead.
+#include "attacks/feature_average.h"
+
+#include "attacks/norm_ball.h"
+#include "runtime/user_error.h"
+
+namespace robustlab {
+
+torch::Tensor feature_average(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
+                              const AttackSpec& spec, at::Generator&) {
+  if (!victim.class_direction.defined())
+    throw UserError("attack feature-average: the data has no known class direction (it needs "
+                    "ground-truth centres, as in the feature-averaging study)");
+  const torch::Tensor u = victim.class_direction.to(x.device(), x.dtype()).view_as(x[0]);
+  std::vector<int64_t> shape(x.dim(), 1);
+  shape[0] = x.size(0);
+  const torch::Tensor sign = y.to(x.dtype()).view(shape);
+  return clamp_to_box(x - spec.eps * sign * u.unsqueeze(0), victim.box);
+}
+
+}  // namespace robustlab

@@ -1,0 +1,29 @@
+// The geometry every norm-bounded attack shares: per-example norms of a perturbation δ, the
+// steepest-ascent direction for a norm, projection back onto the ε-ball, random starts, the box.
+#pragma once
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+#include <optional>
+
+#include "attacks/attack.h"
+
+namespace robustlab {
+
+// ‖δ_i‖ over each example's flattened input: [n].
+at::Tensor per_example_norm(const at::Tensor& delta, Norm norm);
+
+// argmax_{‖v‖ ≤ 1} ⟨g, v⟩: sign(g) for ℓ∞, g/‖g‖₂ for ℓ2 (0 where g = 0).
+at::Tensor steepest_ascent(const at::Tensor& grad, Norm norm);
+
+// The closest point of the ε-ball: clamp to [−ε, ε] for ℓ∞; δ·min(1, ε/‖δ‖₂) for ℓ2.
+at::Tensor project_to_ball(const at::Tensor& delta, double eps, Norm norm);
+
+// δ_0 on the ε-sphere or uniform in the ε-ball (for ℓ∞: the cube's corners, or uniform in it).
+// Drawn on CPU from the generator, then moved to like's device, so runs match across devices.
+at::Tensor random_perturbation(const at::Tensor& like, double eps, Norm norm, RandomStart start,
+                               at::Generator& generator);
+
+// x + δ with every coordinate clamped into the box (which only shrinks |δ_i|, since x is in it).
+at::Tensor clamp_to_box(const at::Tensor& x_adv, const std::optional<Box>& box);
+
+}  // namespace robustlab

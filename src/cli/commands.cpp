@@ -1,0 +1,146 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "attacks/attack.h"
+#include "config/config.h"
+#include "report/write_run.h"
+#include "runtime/device.h"
+#include "runtime/environment.h"
+#include "runtime/progress.h"
+#include "runtime/threads.h"
+#include "runtime/user_error.h"
+#include "studies/study.h"
+
+namespace robustlab {
+namespace {
+
+struct RunOptions {
+  std::string target;  // a study name or a config file
+  std::string out;
+  std::vector<std::string> sets;
+  std::optional<int64_t> seed;
+  int threads = 0;
+  std::string device = "cpu";
+  bool force = false, quiet = false, verbose = false;
+};
+
+std::string default_out_dir(const std::string& study) {
+  const std::time_t now = std::time(nullptr);
+  std::ostringstream name;
+  name << "runs/" << study << "-" << std::put_time(std::localtime(&now), "%Y%m%d-%H%M%S");
+  std::string dir = name.str();
+  for (int i = 2; std::filesystem::exists(dir); ++i) dir = name.str() + "-" + std::to_string(i);
+  return dir;
+}
+
+void print_summary(const StudyResult& r, const std::string& dir, double seconds) {
+  std::cout << std::fixed << std::setprecision(3);
+  std::cout << r.study << " (seed " << r.seed << ") finished in " << std::setprecision(1) << seconds << " s\n";
+  for (const auto& m : r.models) {
+    std::cout << "  " << std::left << std::setw(10) << m.name << " clean accuracy " << std::setprecision(3)
+              << m.clean_accuracy << ", critical radius (" << r.norm << ") ";
+    if (m.critical_radius) std::cout << std::setprecision(1) << *m.critical_radius;
+    else std::cout << "not reached";
+    std::cout << "\n";
+  }
+  if (!r.reference_scales.empty()) {
+    std::cout << "  theory's scales:";
+    for (const auto& [name, v] : r.reference_scales) std::cout << " " << name << " = " << std::setprecision(1) << v;
+    std::cout << "\n";
+  }
+  for (const auto& c : r.claims)
+    std::cout << "  [" << (c.pass ? "PASS" : "FAIL") << "] " << c.name << ": " << c.measured << "\n";
+  std::cout << "report: " << dir << "/report.md\n";
+}
+
+int run_study(const RunOptions& o, bool verify) {
+  const bool is_file = o.target.size() > 5 && o.target.substr(o.target.size() - 5) == ".toml";
+  if (is_file && !std::filesystem::exists(o.target))
+    throw UserError("config file " + o.target + ": not found");
+  const Study& study = find_study(is_file ? study_named_in(o.target) : o.target);
+  std::vector<std::string> sets = o.sets;
+  if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
+  const Config config = Config::resolve(study.schema(), is_file ? o.target : "", sets);
+
+  Progress::set_enabled(!o.quiet);
+  RunContext ctx;
+  ctx.device = parse_device(o.device);
+  apply_thread_plan(plan_threads(o.threads, Workload::Gemm));
+  const RuntimeEnvironment env = describe_runtime(ctx.device);
+  if (o.verbose) std::cerr << "robustlab: " << one_line(env) << "\n";
+
+  const std::string dir = o.out.empty() ? default_out_dir(study.name) : o.out;
+  const auto start = std::chrono::steady_clock::now();
+  const StudyResult result = study.run(config, ctx);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_run(dir, o.force, result, config, env, seconds);
+  if (!o.quiet) print_summary(result, dir, seconds);
+  if (verify && !result.all_claims_pass()) {
+    std::cerr << "robustlab: verify " << study.name << ": some claims do not hold (see " << dir << "/report.md)\n";
+    return 1;
+  }
+  return 0;
+}
+
+void list_everything() {
+  auto row = [](const std::string& kind, const std::string& name, const std::string& what) {
+    std::cout << std::left << std::setw(9) << kind << std::setw(22) << name << what << "\n";
+  };
+  for (const auto& s : all_studies()) row("study", s.name, s.summary);
+  row("dataset", "orthogonal-clusters", "k orthogonal centres of norm sqrt(d) plus N(0, I) noise, binary by cluster");
+  row("model", "two-layer-relu", "binary net, m units per sign, fixed +-1 second layer (feature averaging)");
+  row("model", "decoupled-relu", "k outputs, one ReLU unit each; binary readout log P(J+) - log P(J-)");
+  for (const auto& a : all_attacks()) row("attack", a.name, std::string("[") + norm_name(a.norm) + "] " + a.summary);
+  row("probe", "accuracy", "clean accuracy");
+  row("probe", "robust-accuracy", "accuracy under each attack over an eps grid, per-example worst case");
+  row("probe", "critical-radius", "smallest eps on the grid where worst-case accuracy < 0.5");
+  row("probe", "feature-cosine", "cosine of each hidden unit with each ground-truth feature");
+}
+
+void add_run_options(CLI::App* cmd, RunOptions& o) {
+  cmd->add_option("study", o.target, "study name, or a config .toml written by a run")->required();
+  cmd->add_option("--out", o.out, "output directory (default runs/STUDY-<timestamp>)");
+  cmd->add_option("--set", o.sets, "override a config key: --set data.k=20 (repeatable)");
+  cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o.threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--device", o.device, "cpu or cuda");
+  cmd->add_flag("--force", o.force, "replace the output directory if it exists");
+  cmd->add_flag("-q,--quiet", o.quiet, "no progress line and no summary");
+  cmd->add_flag("-v,--verbose", o.verbose, "print the kernels and thread counts in use");
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  CLI::App app{"robustlab: executable claims of feature-learning and adversarial-robustness theory"};
+  app.set_version_flag("--version", ROBUSTLAB_VERSION);
+  app.require_subcommand(1);
+  RunOptions run_options, verify_options;
+  CLI::App* run = app.add_subcommand("run", "run a study and write its report");
+  add_run_options(run, run_options);
+  CLI::App* verify = app.add_subcommand("verify", "run a study and check its claims (exit 1 if one fails)");
+  add_run_options(verify, verify_options);
+  CLI::App* list = app.add_subcommand("list", "studies, datasets, models, attacks and probes");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) return run_study(run_options, false);
+    if (*verify) return run_study(verify_options, true);
+    if (*list) list_everything();
+    return 0;
+  } catch (const UserError& e) {
+    std::cerr << "robustlab: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace robustlab

@@ -1,0 +1,43 @@
+// A resolved config: the schema's defaults, overridden by a TOML file, overridden by --set
+// KEY=VALUE, each value checked against its field. Every error is a UserError whose one line
+// names the key (and the file and line where there is one).
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/schema.h"
+
+namespace robustlab {
+
+class Config {
+ public:
+  // file: path of a TOML config or "" for none; sets: "key=value" strings in the order given.
+  static Config resolve(Schema schema, const std::string& file,
+                        const std::vector<std::string>& sets);
+  static Config defaults(Schema schema) { return resolve(std::move(schema), "", {}); }
+
+  int64_t integer(const std::string& key) const;
+  double number(const std::string& key) const;
+  bool flag(const std::string& key) const;
+  const std::string& text(const std::string& key) const;
+  const std::vector<double>& numbers(const std::string& key) const;
+  const std::vector<std::string>& texts(const std::string& key) const;
+
+  void set(const std::string& key, ConfigValue value);  // checked like --set
+
+  // TOML with one table per section, every key written, each with its help as a comment.
+  std::string to_toml() const;
+  const Schema& schema() const { return *schema_; }
+
+ private:
+  const ConfigValue& get(const std::string& key) const;
+  std::shared_ptr<const Schema> schema_;
+  std::map<std::string, ConfigValue> values_;
+};
+
+// Reads only the "study" key of a config file (to know which schema to resolve it with).
+std::string study_named_in(const std::string& file);
+
+}  // namespace robustlab

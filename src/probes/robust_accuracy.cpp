@@ -1,0 +1,79 @@
+#include "probes/robust_accuracy.h"
+
+#include "models/classification.h"
+#include "runtime/progress.h"
+#include "runtime/random.h"
+
+namespace robustlab {
+namespace {
+
+bool runs_at(const AttackPlan& plan, double eps) {
+  if (plan.only_eps.empty()) return true;
+  for (double e : plan.only_eps)
+    if (std::abs(e - eps) <= 1e-9 * std::max(1.0, std::abs(eps))) return true;
+  return false;
+}
+
+// Which examples the model still classifies correctly after the attack: [n] bool.
+torch::Tensor survives(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
+                       const AttackSpec& spec, at::Generator& gen, int64_t batch_size) {
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < x.size(0); start += batch_size) {
+    const int64_t end = std::min(x.size(0), start + batch_size);
+    const torch::Tensor xb = x.slice(0, start, end), yb = y.slice(0, start, end);
+    const torch::Tensor x_adv = run_attack(victim, xb, yb, spec, gen);
+    torch::NoGradGuard no_grad;
+    parts.push_back(is_correct(victim.forward(x_adv), yb));
+  }
+  return torch::cat(parts);
+}
+
+}  // namespace
+
+std::vector<RobustAccuracyPoint> robust_accuracy_curve(
+    const std::string& model_name, const Victim& victim, const torch::Tensor& inputs,
+    const torch::Tensor& labels, const std::vector<AttackPlan>& attacks,
+    const std::vector<double>& eps_grid, uint64_t seed, int64_t batch_size) {
+  long work = 0;
+  for (double eps : eps_grid)
+    for (const auto& plan : attacks) work += runs_at(plan, eps);
+  Progress progress("attack " + model_name, work);
+
+  std::vector<RobustAccuracyPoint> rows;
+  const double n = static_cast<double>(inputs.size(0));
+  for (double eps : eps_grid) {
+    std::map<std::string, torch::Tensor> worst;  // norm -> examples surviving every attack
+    for (const auto& plan : attacks) {
+      if (!runs_at(plan, eps)) continue;
+      const AttackInfo& info = find_attack(plan.name);
+      AttackSpec spec{plan.name, eps, plan.alpha_per_eps * eps, plan.steps, plan.random_start,
+                      plan.restarts};
+      if (!info.iterative) spec = AttackSpec{plan.name, eps, eps, 1, RandomStart::None, 1};
+      // Each (attack, ε) has its own random stream: the numbers do not depend on the order run.
+      const std::string stream = "attack/" + model_name + "/" + plan.name + "/" +
+                                 std::to_string(plan.steps) + "/" + std::to_string(eps);
+      at::Generator gen = make_generator(seed, stream.c_str());
+      const torch::Tensor ok = survives(victim, inputs, labels, spec, gen, batch_size);
+      const std::string norm = norm_name(info.norm);
+      worst[norm] = worst.count(norm) ? worst[norm] & ok : ok;
+      rows.push_back({model_name, plan.name, norm, eps, spec.alpha, spec.steps, spec.restarts,
+                      seed, ok.sum().item<double>() / n});
+      progress.advance();
+    }
+    for (const auto& [norm, ok] : worst)
+      rows.push_back({model_name, "worst", norm, eps, 0, 0, 0, seed, ok.sum().item<double>() / n});
+  }
+  return rows;
+}
+
+std::optional<double> critical_radius(const std::vector<RobustAccuracyPoint>& curve,
+                                      const std::string& model, const std::string& norm) {
+  std::optional<double> radius;
+  for (const auto& p : curve)
+    if (p.model == model && p.attack == "worst" && p.norm == norm && p.accuracy < 0.5 &&
+        (!radius || p.eps < *radius))
+      radius = p.eps;
+  return radius;
+}
+
+}  // namespace robustlab

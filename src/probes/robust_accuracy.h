@@ -1,0 +1,41 @@
+// Robust accuracy of a model against a list of attacks over a grid of ε, and the per-example
+// worst case over those attacks (per norm: an ℓ2 and an ℓ∞ ball are different threat models).
+#pragma once
+#include <ATen/core/Tensor.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attacks/attack.h"
+
+namespace robustlab {
+
+// An attack to run at every ε of the grid; its step size scales with ε.
+struct AttackPlan {
+  std::string name;
+  double alpha_per_eps = 0.25;  // alpha = alpha_per_eps · eps
+  int steps = 7;
+  RandomStart random_start = RandomStart::Sphere;
+  int restarts = 1;
+  std::vector<double> only_eps;  // run only at these ε of the grid (empty: all)
+};
+
+struct RobustAccuracyPoint {
+  std::string model, attack, norm;  // attack "worst": per-example worst case over the attacks
+  double eps = 0, alpha = 0;
+  int steps = 0, restarts = 0;
+  uint64_t seed = 0;
+  double accuracy = 0;
+};
+
+std::vector<RobustAccuracyPoint> robust_accuracy_curve(
+    const std::string& model_name, const Victim& victim, const at::Tensor& inputs,
+    const at::Tensor& labels, const std::vector<AttackPlan>& attacks,
+    const std::vector<double>& eps_grid, uint64_t seed, int64_t batch_size = 2000);
+
+// The smallest ε at which the worst-case accuracy of this model and norm falls below 0.5, or
+// none if it never does on the grid.
+std::optional<double> critical_radius(const std::vector<RobustAccuracyPoint>& curve,
+                                      const std::string& model, const std::string& norm);
+
+}  // namespace robustlab

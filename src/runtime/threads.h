@@ -1,0 +1,23 @@
+// How robustlab splits the machine's cores between LibTorch's intra-op pool (element-wise ops,
+// oneDNN convolutions) and OpenBLAS's own pool (matrix products). Both pools busy at once fight
+// for the same cores, so each workload gets one pool at full width and the other at 1:
+//   GEMM-bound (the papers' small MLPs): torch 1, BLAS N  — the products dominate;
+//   conv-bound (CNNs via oneDNN):        torch N, BLAS 1.
+#pragma once
+#include <string>
+
+namespace robustlab {
+
+enum class Workload { Gemm, Conv };
+
+struct ThreadPlan {
+  int torch_threads = 1;
+  int blas_threads = 1;
+};
+
+// threads <= 0 means all cores.
+ThreadPlan plan_threads(int threads, Workload workload);
+void apply_thread_plan(const ThreadPlan& plan);
+int available_cores();
+
+}  // namespace robustlab
