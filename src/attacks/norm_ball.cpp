@@ -17,15 +17,15 @@ torch::Tensor per_example_norm(const torch::Tensor& delta, Norm norm) {
 
 torch::Tensor steepest_ascent(const torch::Tensor& grad, Norm norm) {
   if (norm == Norm::Linf) return grad.sign();
-  const torch::Tensor n = per_example_norm(grad, Norm::L2);
-  return grad / per_example(n.clamp_min(1e-12), grad);
+  const torch::Tensor inverse_norm = per_example_norm(grad, Norm::L2).clamp_min(1e-12).reciprocal();
+  return grad * per_example(inverse_norm, grad);
 }
 
-torch::Tensor project_to_ball(const torch::Tensor& delta, double eps, Norm norm) {
-  if (norm == Norm::Linf) return delta.clamp(-eps, eps);
+torch::Tensor project_to_ball_(torch::Tensor delta, double eps, Norm norm) {
+  if (norm == Norm::Linf) return delta.clamp_(-eps, eps);
   const torch::Tensor n = per_example_norm(delta, Norm::L2);
   const torch::Tensor scale = (eps / n.clamp_min(1e-12)).clamp_max(1.0);
-  return delta * per_example(scale, delta);
+  return delta.mul_(per_example(scale, delta));  // δ is a temporary in every caller
 }
 
 torch::Tensor random_perturbation(const torch::Tensor& like, double eps, Norm norm,

@@ -15,8 +15,8 @@ at::Tensor per_example_norm(const at::Tensor& delta, Norm norm);
 // argmax_{‖v‖ ≤ 1} ⟨g, v⟩: sign(g) for ℓ∞, g/‖g‖₂ for ℓ2 (0 where g = 0).
 at::Tensor steepest_ascent(const at::Tensor& grad, Norm norm);
 
-// The closest point of the ε-ball: clamp to [−ε, ε] for ℓ∞; δ·min(1, ε/‖δ‖₂) for ℓ2.
-at::Tensor project_to_ball(const at::Tensor& delta, double eps, Norm norm);
+// The closest point of the ε-ball, computed in place on delta: clamp to [−ε, ε] for ℓ∞; δ·min(1, ε/‖δ‖₂) for ℓ2.
+at::Tensor project_to_ball_(at::Tensor delta, double eps, Norm norm);
 
 // δ_0 on the ε-sphere or uniform in the ε-ball (for ℓ∞: the cube's corners, or uniform in it).
 // Drawn on CPU from the generator, then moved to like's device, so runs match across devices.

@@ -56,6 +56,7 @@ void print_summary(const StudyResult& r, const std::string& dir, double seconds)
   }
   for (const auto& c : r.claims)
     std::cout << "  [" << (c.pass ? "PASS" : "FAIL") << "] " << c.name << ": " << c.measured << "\n";
+  for (const auto& w : r.warnings) std::cout << "  warning: " << w << "\n";
   std::cout << "report: " << dir << "/report.md\n";
 }
 
@@ -71,7 +72,7 @@ int run_study(const RunOptions& o, bool verify) {
   Progress::set_enabled(!o.quiet);
   RunContext ctx;
   ctx.device = parse_device(o.device);
-  apply_thread_plan(plan_threads(o.threads, Workload::Gemm));
+  apply_thread_plan(plan_threads(o.threads, study.workload));
   const RuntimeEnvironment env = describe_runtime(ctx.device);
   if (o.verbose) std::cerr << "robustlab: " << one_line(env) << "\n";
 

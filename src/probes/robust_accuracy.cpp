@@ -41,8 +41,14 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(
 
   std::vector<RobustAccuracyPoint> rows;
   const double n = static_cast<double>(inputs.size(0));
+  torch::Tensor clean_correct;
+  {
+    torch::NoGradGuard no_grad;
+    clean_correct = is_correct(victim.forward(inputs), labels);
+  }
   for (double eps : eps_grid) {
-    std::map<std::string, torch::Tensor> worst;  // norm -> examples surviving every attack
+    // norm -> examples classified correctly clean and under every attack: robust <= clean always.
+    std::map<std::string, torch::Tensor> worst;
     for (const auto& plan : attacks) {
       if (!runs_at(plan, eps)) continue;
       const AttackInfo& info = find_attack(plan.name);
@@ -55,7 +61,7 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(
       at::Generator gen = make_generator(seed, stream.c_str());
       const torch::Tensor ok = survives(victim, inputs, labels, spec, gen, batch_size);
       const std::string norm = norm_name(info.norm);
-      worst[norm] = worst.count(norm) ? worst[norm] & ok : ok;
+      worst[norm] = (worst.count(norm) ? worst[norm] : clean_correct) & ok;
       rows.push_back({model_name, plan.name, norm, eps, spec.alpha, spec.steps, spec.restarts,
                       seed, ok.sum().item<double>() / n});
       progress.advance();
@@ -74,6 +80,25 @@ std::optional<double> critical_radius(const std::vector<RobustAccuracyPoint>& cu
         (!radius || p.eps < *radius))
       radius = p.eps;
   return radius;
+}
+
+std::vector<std::string> stronger_attack_warnings(const std::vector<RobustAccuracyPoint>& curve,
+                                                  const std::string& attack, double tolerance) {
+  std::vector<std::string> warnings;
+  for (const auto& weak : curve)
+    for (const auto& strong : curve) {
+      if (weak.attack != attack || strong.attack != attack || weak.model != strong.model ||
+          weak.eps != strong.eps || strong.steps <= weak.steps)
+        continue;
+      if (strong.accuracy < weak.accuracy - tolerance) {
+        std::ostringstream line;
+        line << weak.model << ": at eps " << weak.eps << ", " << attack << " with " << strong.steps
+             << " steps finds accuracy " << strong.accuracy << " against " << weak.accuracy
+             << " with " << weak.steps << " steps (the fewer-step curve overstates robustness)";
+        warnings.push_back(line.str());
+      }
+    }
+  return warnings;
 }
 
 }  // namespace robustlab

@@ -38,4 +38,9 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(
 std::optional<double> critical_radius(const std::vector<RobustAccuracyPoint>& curve,
                                       const std::string& model, const std::string& norm);
 
+// Where the same attack with more steps finds lower accuracy than with fewer at the same ε by more
+// than tolerance, the fewer-step numbers overstate robustness: one warning line per model and ε.
+std::vector<std::string> stronger_attack_warnings(const std::vector<RobustAccuracyPoint>& curve,
+                                                  const std::string& attack, double tolerance);
+
 }  // namespace robustlab

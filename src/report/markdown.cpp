@@ -26,6 +26,10 @@ std::string report_markdown(const StudyResult& r, const RuntimeEnvironment& env,
   md << "\n## Claims\n\n| claim | expected | measured | result |\n|---|---|---|---|\n";
   for (const auto& c : r.claims)
     md << "| " << c.name << " | " << c.expected << " | " << c.measured << " | " << (c.pass ? "PASS" : "**FAIL**") << " |\n";
+  if (!r.warnings.empty()) {
+    md << "\n## Warnings\n\n";
+    for (const auto& w : r.warnings) md << "- " << w << "\n";
+  }
   md << "\n" << (r.all_claims_pass() ? "All claims hold." : "**Some claims do not hold.**") << "\n";
   if (with_plots) {
     md << "\n## Plots\n\n![robust accuracy](robust_accuracy.png)\n\n";

@@ -14,7 +14,7 @@ int available_cores() {
 
 ThreadPlan plan_threads(int threads, Workload workload) {
   const int n = threads > 0 ? threads : available_cores();
-  if (workload == Workload::Gemm) return {1, n};
+  if (workload == Workload::LargeGemm) return {1, n};
   return {n, 1};
 }
 

@@ -1,14 +1,14 @@
 // How robustlab splits the machine's cores between LibTorch's intra-op pool (element-wise ops,
 // oneDNN convolutions) and OpenBLAS's own pool (matrix products). Both pools busy at once fight
 // for the same cores, so each workload gets one pool at full width and the other at 1:
-//   GEMM-bound (the papers' small MLPs): torch 1, BLAS N  — the products dominate;
+//   large GEMMs dominate:                torch 1, BLAS N;
 //   conv-bound (CNNs via oneDNN):        torch N, BLAS 1.
 #pragma once
 #include <string>
 
 namespace robustlab {
 
-enum class Workload { Gemm, Conv };
+enum class Workload { LargeGemm, Elementwise };
 
 struct ThreadPlan {
   int torch_threads = 1;

@@ -318,6 +318,8 @@ StudyResult run_feature_averaging(const Config& c, const RunContext& ctx) {
                    c.number("verify.max_radius_ratio"), scale_binary, scale_decoupled),
   };
 
+  result.warnings = stronger_attack_warnings(result.robust_accuracy, "pgd-l2", 0.05);
+
   result.explanation =
       "Gradient descent on a binary task whose classes are unions of orthogonal clusters makes "
       "every hidden unit of a two-layer ReLU net the **average** of its class's cluster centres "

@@ -14,6 +14,7 @@ const std::vector<Study>& all_studies() {
       {"feature-averaging",
        "GD averages cluster centres in a binary net (non-robust at eps~sqrt(d/k)); a decoupled "
        "net separates them (Li, Pan, Lyu, Li 2024)",
+       Workload::Elementwise,  // 10 hidden units: skinny products, element-wise ops dominate
        feature_averaging_schema, run_feature_averaging},
   };
   return studies;

@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "probes/robust_accuracy.h"
+#include "runtime/threads.h"
 
 namespace robustlab {
 
@@ -45,6 +46,7 @@ struct StudyResult {
   std::vector<CosineMatrix> cosines;
   std::vector<std::pair<std::string, double>> reference_scales;  // theory's scales for ε
   std::string explanation;  // Markdown: the claim and how the study checks it
+  std::vector<std::string> warnings;  // signs that a number may be optimistic
 
   bool all_claims_pass() const;
 };
@@ -56,6 +58,7 @@ struct RunContext {
 struct Study {
   std::string name;
   std::string summary;  // one line for `robustlab list`
+  Workload workload;    // how to split the cores (runtime/threads.h)
   Schema (*schema)();
   StudyResult (*run)(const Config& config, const RunContext& context);
 };

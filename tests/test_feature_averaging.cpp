@@ -1,0 +1,55 @@
+// The feature-averaging study at small size: its claims hold, its numbers sit at the theory's
+// scales, the same seed reproduces it bit for bit, and breaking the mechanism breaks the claims.
+#include <gtest/gtest.h>
+
+#include "small_study.h"
+#include "studies/feature_averaging.h"
+
+using namespace robustlab;
+
+namespace {
+StudyResult run(std::vector<std::string> sets) {
+  for (const auto& s : small_feature_averaging()) sets.insert(sets.begin(), s);
+  return run_feature_averaging(Config::resolve(feature_averaging_schema(), "", sets), RunContext{});
+}
+const Claim& claim(const StudyResult& r, const std::string& prefix) {
+  for (const auto& c : r.claims)
+    if (c.name.rfind(prefix, 0) == 0) return c;
+  throw std::runtime_error("no claim " + prefix);
+}
+}  // namespace
+
+TEST(FeatureAveragingStudy, ClaimsHoldAtTheTheorysScales) {
+  const StudyResult r = run({});
+  for (const auto& c : r.claims) EXPECT_TRUE(c.pass) << c.name << ": " << c.measured;
+  ASSERT_TRUE(r.models[0].critical_radius && r.models[1].critical_radius);
+  // Binary breaks near sqrt(d/k) = 7.2, the decoupled readout near sqrt(d/2) = 16.
+  EXPECT_GE(*r.models[0].critical_radius, 0.6 * 7.2);
+  EXPECT_LE(*r.models[0].critical_radius, 1.6 * 7.2);
+  EXPECT_GE(*r.models[1].critical_radius, 0.7 * 16);
+  EXPECT_LE(*r.models[1].critical_radius, 1.4 * 16);
+  // Every unit of the binary net has cosine ~ 1/sqrt(5) = 0.447 with the 5 centres of its class.
+  const torch::Tensor cos = r.cosines[0].values;
+  EXPECT_NEAR(cos.slice(0, 0, 5).slice(1, 0, 5).mean().item<double>(), 1 / std::sqrt(5.0), 0.05);
+  EXPECT_NEAR(cos.slice(0, 5, 10).slice(1, 5, 10).mean().item<double>(), 1 / std::sqrt(5.0), 0.05);
+}
+
+TEST(FeatureAveragingStudy, SameSeedSameNumbersBitForBit) {
+  const StudyResult a = run({"seed=3"}), b = run({"seed=3"}), c = run({"seed=4"});
+  ASSERT_EQ(a.robust_accuracy.size(), b.robust_accuracy.size());
+  for (size_t i = 0; i < a.robust_accuracy.size(); ++i)
+    EXPECT_EQ(a.robust_accuracy[i].accuracy, b.robust_accuracy[i].accuracy) << i;
+  for (size_t m = 0; m < a.cosines.size(); ++m) EXPECT_TRUE(torch::equal(a.cosines[m].values, b.cosines[m].values));
+  EXPECT_FALSE(torch::equal(a.cosines[0].values, c.cosines[0].values));  // the seed matters
+}
+
+TEST(FeatureAveragingStudy, ClaimsFailWhenTheMechanismIsAbsent) {
+  // Without training the binary net's units are random: no block pattern, no accuracy.
+  const StudyResult untrained = run({"train.lr=0"});
+  EXPECT_FALSE(claim(untrained, "binary net averages").pass);
+  EXPECT_FALSE(claim(untrained, "decoupled net keeps").pass);
+  EXPECT_FALSE(claim(untrained, "binary net is accurate").pass);
+  // One cluster per class: averaging is the same as separating, the radii coincide.
+  const StudyResult two_clusters = run({"data.k=2"});
+  EXPECT_FALSE(claim(two_clusters, "binary net breaks").pass) << claim(two_clusters, "binary net breaks").measured;
+}
