@@ -1,11 +1,23 @@
+// robustlab's benchmarks. Run: build/bench/robustlab_bench  (--benchmark_filter=Gemm etc.)
+// Like robustlab itself, the binary selects BLAS kernels first; with ROBUSTLAB_BENCH_GEMM_ONLY set
+// it only prints one SGEMM throughput and exits, which is how bench_gemm.cpp measures untuned
+// LibTorch defaults in a child process within the same run.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "bench_gemm.h"
 #include "runtime/allocator.h"
 #include "runtime/blas_kernels.h"
 
 int main(int argc, char** argv) {
   robustlab::select_blas_kernels(argv);
   robustlab::keep_freed_memory_for_reuse();
+  if (std::getenv("ROBUSTLAB_BENCH_GEMM_ONLY")) {
+    std::printf("%.3f\n", robustlab::bench::sgemm_gflops(2048, 3));
+    return 0;
+  }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
