@@ -4,6 +4,7 @@
 #include "attacks/feature_average.h"
 #include "attacks/pgd.h"
 #include "models/classification.h"
+#include "runtime/find_by_name.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -27,11 +28,7 @@ const std::vector<AttackInfo>& all_attacks() {
 }
 
 const AttackInfo& find_attack(const std::string& name) {
-  for (const auto& a : all_attacks())
-    if (a.name == name) return a;
-  std::string known;
-  for (const auto& a : all_attacks()) known += (known.empty() ? "" : ", ") + a.name;
-  throw UserError("unknown attack '" + name + "' (known: " + known + ")");
+  return find_by_name(all_attacks(), name, "attack");
 }
 
 torch::Tensor run_attack(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,

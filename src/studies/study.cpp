@@ -1,6 +1,6 @@
 #include "studies/study.h"
 
-#include "runtime/user_error.h"
+#include "runtime/find_by_name.h"
 #include "studies/feature_averaging.h"
 
 namespace robustlab {
@@ -21,11 +21,7 @@ const std::vector<Study>& all_studies() {
 }
 
 const Study& find_study(const std::string& name) {
-  for (const auto& s : all_studies())
-    if (s.name == name) return s;
-  std::string known;
-  for (const auto& s : all_studies()) known += (known.empty() ? "" : ", ") + s.name;
-  throw UserError("unknown study '" + name + "' (known: " + known + ")");
+  return find_by_name(all_studies(), name, "study");
 }
 
 Schema base_schema() {
