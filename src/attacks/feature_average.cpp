@@ -16,10 +16,7 @@ torch::Tensor feature_average(const Victim& victim, const torch::Tensor& x, cons
     throw UserError("attack feature-average: the data has no known class direction (it needs "
                     "ground-truth centres, as in the feature-averaging study)");
   const torch::Tensor u = victim.class_direction.to(x.device(), x.dtype()).view_as(x[0]);
-  std::vector<int64_t> shape(x.dim(), 1);
-  shape[0] = x.size(0);
-  const torch::Tensor sign = y.to(x.dtype()).view(shape);
-  return clamp_to_box(x - spec.eps * sign * u.unsqueeze(0), victim.box);
+  return clamp_to_box(x - spec.eps * per_example(y.to(x.dtype()), x) * u.unsqueeze(0), victim.box);
 }
 
 }  // namespace robustlab

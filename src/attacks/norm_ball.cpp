@@ -1,14 +1,11 @@
 #include "attacks/norm_ball.h"
 
 namespace robustlab {
-namespace {
-// Reshapes a per-example [n] tensor to broadcast against an [n, ...] input.
-torch::Tensor per_example(const torch::Tensor& v, const torch::Tensor& like) {
+torch::Tensor per_example(const torch::Tensor& values, const torch::Tensor& like) {
   std::vector<int64_t> shape(like.dim(), 1);
   shape[0] = like.size(0);
-  return v.view(shape);
+  return values.view(shape);
 }
-}  // namespace
 
 torch::Tensor per_example_norm(const torch::Tensor& delta, Norm norm) {
   torch::Tensor flat = delta.flatten(1);

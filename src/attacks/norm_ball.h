@@ -9,6 +9,9 @@
 
 namespace robustlab {
 
+// Reshapes a per-example [n] tensor to [n, 1, ..., 1], to broadcast against an input like `like`.
+at::Tensor per_example(const at::Tensor& values, const at::Tensor& like);
+
 // ‖δ_i‖ over each example's flattened input: [n].
 at::Tensor per_example_norm(const at::Tensor& delta, Norm norm);
 

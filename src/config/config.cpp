@@ -256,12 +256,6 @@ Config Config::resolve(Schema schema, const std::string& file,
   return config;
 }
 
-void Config::set(const std::string& key, ConfigValue value) {
-  const Field* f = schema_->find(key);
-  if (!f) unknown_key(*schema_, key, "");
-  values_[key] = parse_set(*schema_, key + "=" + format_value(value));
-}
-
 const ConfigValue& Config::get(const std::string& key) const {
   auto it = values_.find(key);
   if (it == values_.end()) throw std::logic_error("config key not in schema: " + key);

@@ -25,8 +25,6 @@ class Config {
   const std::vector<double>& numbers(const std::string& key) const;
   const std::vector<std::string>& texts(const std::string& key) const;
 
-  void set(const std::string& key, ConfigValue value);  // checked like --set
-
   // TOML with one table per section, every key written, each with its help as a comment.
   std::string to_toml() const;
   const Schema& schema() const { return *schema_; }

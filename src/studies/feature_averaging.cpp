@@ -71,12 +71,11 @@ Claim averaging_claim(const torch::Tensor& cos, const torch::Tensor& unit_signs,
                       const torch::Tensor& cluster_labels, double tolerance) {
   double worst_own_error = 0, worst_other = 0, own_sum = 0;
   int64_t own_count = 0;
-  double target_shown = 0;
+  auto target_of = [&](int64_t sign) { return 1.0 / std::sqrt((cluster_labels == sign).sum().item<double>()); };
   for (int64_t r = 0; r < cos.size(0); ++r) {
     const int64_t sign = unit_signs[r].item<int64_t>();
     const torch::Tensor own = cluster_labels == sign;
-    const double target = 1.0 / std::sqrt(own.sum().item<double>());
-    target_shown = target;
+    const double target = target_of(sign);
     for (int64_t j = 0; j < cos.size(1); ++j) {
       const double c = cos[r][j].item<double>();
       if (own[j].item<bool>()) {
@@ -90,9 +89,9 @@ Claim averaging_claim(const torch::Tensor& cos, const torch::Tensor& unit_signs,
   }
   Claim claim;
   claim.name = "binary net averages its class's centres";
-  claim.expected = fmt("every unit: cos with own-class centres = 1/sqrt(k/2) = %.3f +- %.2f, "
-                       "|cos| with the other class's <= %.2f",
-                       target_shown, tolerance, tolerance);
+  claim.expected = fmt("every unit: cos with own-class centres = 1/sqrt(|J+|) = %.3f (+ units), "
+                       "1/sqrt(|J-|) = %.3f (- units), +- %.2f; |cos| with the other class's <= it",
+                       target_of(1), target_of(-1), tolerance);
   claim.measured = fmt("own-class cos mean %.3f (worst deviation %.3f), other-class max |cos| %.3f",
                        own_sum / std::max<int64_t>(own_count, 1), worst_own_error, worst_other);
   claim.pass = worst_own_error <= tolerance && worst_other <= tolerance;
