@@ -7,7 +7,9 @@ packages=(
   g++ cmake ninja-build pkg-config          # toolchain
   libtorch-dev libopenblas0-pthread         # tensors, autograd; the BLAS LibTorch's GEMMs go through
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  zlib1g-dev                                # gzip-compressed dataset files
   libgtest-dev libbenchmark-dev
+  python3-torch                             # tests only: checks Python's torch.load reads our files
   gnuplot-nox                               # plots in reports
   dataset-fashion-mnist                     # the default real dataset
 )

@@ -6,39 +6,18 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.h"
 #include "small_study.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-struct Result {
-  int code;
-  std::string output;
-};
-
-Result robustlab(const std::string& args) {
-  const std::string cmd = std::string(ROBUSTLAB_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
-
 std::string small_sets() {
   std::string s;
   for (const auto& kv : small_feature_averaging()) s += " --set " + kv;
   return s;
 }
 
-std::string fresh_dir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "robustlab_cli_" + name;
-  fs::remove_all(dir);
-  return dir;
-}
-
-nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(std::ifstream(path)); }
 }  // namespace
 
 TEST(Cli, ListShowsEveryKindOneLineEach) {

@@ -2,17 +2,18 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 
 #include "attacks/attack.h"
+#include "cli/attack_command.h"
+#include "cli/common_options.h"
+#include "cli/train_command.h"
+#include "data/image_datasets.h"
 #include "config/config.h"
 #include "report/write_run.h"
-#include "runtime/device.h"
 #include "runtime/environment.h"
-#include "runtime/progress.h"
 #include "runtime/threads.h"
 #include "runtime/user_error.h"
 #include "studies/study.h"
@@ -25,19 +26,9 @@ struct RunOptions {
   std::string out;
   std::vector<std::string> sets;
   std::optional<int64_t> seed;
-  int threads = 0;
-  std::string device = "cpu";
-  bool force = false, quiet = false, verbose = false;
+  bool force = false;
+  RuntimeFlags runtime;
 };
-
-std::string default_out_dir(const std::string& study) {
-  const std::time_t now = std::time(nullptr);
-  std::ostringstream name;
-  name << "runs/" << study << "-" << std::put_time(std::localtime(&now), "%Y%m%d-%H%M%S");
-  std::string dir = name.str();
-  for (int i = 2; std::filesystem::exists(dir); ++i) dir = name.str() + "-" + std::to_string(i);
-  return dir;
-}
 
 void print_summary(const StudyResult& r, const std::string& dir, double seconds) {
   std::cout << std::fixed << std::setprecision(3);
@@ -69,19 +60,15 @@ int run_study(const RunOptions& o, bool verify) {
   if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
   const Config config = Config::resolve(study.schema(), is_file ? o.target : "", sets);
 
-  Progress::set_enabled(!o.quiet);
-  RunContext ctx;
-  ctx.device = parse_device(o.device);
-  apply_thread_plan(plan_threads(o.threads, study.workload));
-  const RuntimeEnvironment env = describe_runtime(ctx.device);
-  if (o.verbose) std::cerr << "robustlab: " << one_line(env) << "\n";
+  RuntimeEnvironment env;
+  const RunContext ctx = start_runtime(o.runtime, study.workload, &env);
 
   const std::string dir = o.out.empty() ? default_out_dir(study.name) : o.out;
   const auto start = std::chrono::steady_clock::now();
   const StudyResult result = study.run(config, ctx);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_run(dir, o.force, result, config, env, seconds);
-  if (!o.quiet) print_summary(result, dir, seconds);
+  if (!o.runtime.quiet) print_summary(result, dir, seconds);
   if (verify && !result.all_claims_pass()) {
     std::cerr << "robustlab: verify " << study.name << ": some claims do not hold (see " << dir << "/report.md)\n";
     return 1;
@@ -95,8 +82,13 @@ void list_everything() {
   };
   for (const auto& s : all_studies()) row("study", s.name, s.summary);
   row("dataset", "orthogonal-clusters", "k orthogonal centres of norm sqrt(d) plus N(0, I) noise, binary by cluster");
+  for (const auto& name : image_dataset_names())
+    row("dataset", name, default_data_root(name).empty() ? "files from data.root" : "in " + default_data_root(name));
   row("model", "two-layer-relu", "binary net, m units per sign, fixed +-1 second layer (feature averaging)");
   row("model", "decoupled-relu", "k outputs, one ReLU unit each; binary readout log P(J+) - log P(J-)");
+  row("model", "mlp", "image classifier: flatten, Linear+ReLU per model.hidden width, linear output");
+  row("model", "small-cnn", "image classifier: LeNet-5 style, 2 conv + 3 linear layers");
+  row("model", "resnet18", "image classifier: ResNet-18, CIFAR form (3x3 stem, no max-pool)");
   for (const auto& a : all_attacks()) row("attack", a.name, std::string("[") + norm_name(a.norm) + "] " + a.summary);
   row("probe", "accuracy", "clean accuracy");
   row("probe", "robust-accuracy", "accuracy under each attack over an eps grid, per-example worst case");
@@ -109,11 +101,8 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("--out", o.out, "output directory (default runs/STUDY-<timestamp>)");
   cmd->add_option("--set", o.sets, "override a config key: --set data.k=20 (repeatable)");
   cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--threads", o.threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--device", o.device, "cpu or cuda");
   cmd->add_flag("--force", o.force, "replace the output directory if it exists");
-  cmd->add_flag("-q,--quiet", o.quiet, "no progress line and no summary");
-  cmd->add_flag("-v,--verbose", o.verbose, "print the kernels and thread counts in use");
+  add_runtime_flags(cmd, o.runtime);
 }
 
 }  // namespace
@@ -127,6 +116,12 @@ int cli_main(int argc, char** argv) {
   add_run_options(run, run_options);
   CLI::App* verify = app.add_subcommand("verify", "run a study and check its claims (exit 1 if one fails)");
   add_run_options(verify, verify_options);
+  TrainCommandOptions train_options;
+  CLI::App* train = nullptr;
+  add_train_command(app, train_options, train);
+  AttackCommandOptions attack_options;
+  CLI::App* attack = nullptr;
+  add_attack_command(app, attack_options, attack);
   CLI::App* list = app.add_subcommand("list", "studies, datasets, models, attacks and probes");
   try {
     app.parse(argc, argv);
@@ -136,6 +131,8 @@ int cli_main(int argc, char** argv) {
   try {
     if (*run) return run_study(run_options, false);
     if (*verify) return run_study(verify_options, true);
+    if (*train) return run_train_command(train_options);
+    if (*attack) return run_attack_command(attack_options);
     if (*list) list_everything();
     return 0;
   } catch (const UserError& e) {

@@ -29,19 +29,7 @@ std::string node_type(const toml::node& n) {
 std::optional<double> as_number(const toml::node& n) {
   if (auto i = n.value_exact<int64_t>()) return static_cast<double>(*i);
   if (auto d = n.value_exact<double>()) return *d;
-  if (auto s = n.value_exact<std::string>()) {
-    auto slash = s->find('/');
-    if (slash == std::string::npos) return std::nullopt;
-    try {
-      size_t used_a = 0, used_b = 0;
-      const std::string a = s->substr(0, slash), b = s->substr(slash + 1);
-      double num = std::stod(a, &used_a), den = std::stod(b, &used_b);
-      if (used_a != a.size() || used_b != b.size() || den == 0) return std::nullopt;
-      return num / den;
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-  }
+  if (auto s = n.value_exact<std::string>(); s && s->find('/') != std::string::npos) return parse_number(*s);
   return std::nullopt;
 }
 
@@ -296,6 +284,23 @@ std::string Config::to_toml() const {
     }
   }
   return out.str();
+}
+
+std::optional<double> parse_number(const std::string& text) {
+  auto whole = [](const std::string& t) -> std::optional<double> {
+    try {
+      size_t used = 0;
+      const double v = std::stod(t, &used);
+      if (used == t.size()) return v;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  };
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return whole(text);
+  const auto num = whole(text.substr(0, slash)), den = whole(text.substr(slash + 1));
+  if (!num || !den || *den == 0) return std::nullopt;
+  return *num / *den;
 }
 
 std::string study_named_in(const std::string& file) {

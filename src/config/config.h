@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ class Config {
   std::shared_ptr<const Schema> schema_;
   std::map<std::string, ConfigValue> values_;
 };
+
+// "0.1" or a fraction "8/255" (the field's way of writing ε and α); nullopt when neither.
+std::optional<double> parse_number(const std::string& text);
 
 // Reads only the "study" key of a config file (to know which schema to resolve it with).
 std::string study_named_in(const std::string& file);

@@ -1,5 +1,7 @@
 #include "models/decoupled_relu.h"
 
+#include "models/binary_readout.h"
+
 namespace robustlab {
 
 DecoupledReluImpl::DecoupledReluImpl(const DecoupledReluOptions& o, at::Generator& generator)
@@ -21,10 +23,7 @@ BinaryReadoutImpl::BinaryReadoutImpl(DecoupledRelu net_, const torch::Tensor& ou
 }
 
 torch::Tensor BinaryReadoutImpl::forward(const torch::Tensor& x) {
-  const torch::Tensor z = net->forward(x);
-  const double neg_inf = -std::numeric_limits<double>::infinity();
-  return z.masked_fill(positive.logical_not(), neg_inf).logsumexp(1) -
-         z.masked_fill(positive, neg_inf).logsumexp(1);
+  return binary_readout(net->forward(x), positive);
 }
 
 }  // namespace robustlab

@@ -4,8 +4,8 @@
 // trained with cross-entropy on the cluster id. Because unit j only ever helps output j, it has no
 // reason to average features: it aligns with μ_j.
 //
-// BinaryReadout turns it into a binary classifier by comparing class probabilities:
-//     g(x) = log P(J+ | x) − log P(J− | x) = logsumexp_{j∈J+} z_j − logsumexp_{j∈J−} z_j.
+// BinaryReadout turns it into a binary classifier by comparing class probabilities
+// (models/binary_readout.h): g(x) = log P(J+ | x) − log P(J− | x).
 #pragma once
 #include <ATen/core/Generator.h>
 #include <torch/nn/module.h>

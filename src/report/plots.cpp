@@ -57,27 +57,38 @@ void plot_cosine_heatmap(const CosineMatrix& m, const std::string& path_stem) {
   run_gnuplot(script + for_each_format(path_stem, "800,600", body));
 }
 
+// Worst-case curves of every model; the study's main norm on the bottom axis, another norm (if
+// the study attacked with one) on the top axis with dashed lines, since their ε scales differ.
 void plot_robust_accuracy(const StudyResult& result, const std::string& path_stem) {
+  std::vector<std::string> norms{result.norm};
+  for (const auto& p : result.robust_accuracy)
+    if (std::find(norms.begin(), norms.end(), p.norm) == norms.end()) norms.push_back(p.norm);
   std::string script, plot = "plot ";
   int series = 0;
-  for (const auto& model : result.models) {
-    std::ostringstream data;
-    for (const auto& p : result.robust_accuracy)
-      if (p.model == model.name && p.attack == "worst" && p.norm == result.norm)
-        data << p.eps << ' ' << p.accuracy << '\n';
-    const std::string name = "$m" + std::to_string(series);
-    script += name + " << EOD\n" + data.str() + "EOD\n";
-    plot += std::string(series ? ", " : "") + name + " using 1:2 with linespoints lw 2 pt 7 ps 0.6 title " +
-            quoted(model.name);
-    ++series;
-  }
+  for (size_t axis = 0; axis < std::min<size_t>(norms.size(), 2); ++axis)
+    for (const auto& model : result.models) {
+      std::ostringstream data;
+      for (const auto& p : result.robust_accuracy)
+        if (p.model == model.name && p.attack == "worst" && p.norm == norms[axis])
+          data << p.eps << ' ' << p.accuracy << '\n';
+      const std::string name = "$m" + std::to_string(series);
+      script += name + " << EOD\n" + data.str() + "EOD\n";
+      plot += std::string(series ? ", " : "") + name + " using 1:2" + (axis ? " axes x2y1" : "") +
+              " with linespoints lw 2 pt 7 ps 0.6 dt " + (axis ? "2" : "1") + " lc " +
+              std::to_string(1 + series % static_cast<int>(result.models.size())) + " title " +
+              quoted(model.name + (norms.size() > 1 ? " (" + norms[axis] + ")" : ""));
+      ++series;
+    }
   for (const auto& [label, eps] : result.reference_scales) {
     script += "set arrow from " + std::to_string(eps) + ", graph 0 to " + std::to_string(eps) +
               ", graph 1 nohead dt 2 lc 'gray40'\n";
     script += "set label " + quoted(label) + " at " + std::to_string(eps) +
               ", graph 0.95 offset 0.5,0 tc 'gray40'\n";
   }
-  script += "set title " + quoted(result.study + ": worst-case robust accuracy (" + result.norm + ")") +
+  if (norms.size() > 1) script += "set x2tics\nset xtics nomirror\nset x2label 'eps (" + norms[1] + ")'\n";
+  std::string all_norms = norms[0];
+  if (norms.size() > 1) all_norms += ", " + norms[1];
+  script += "set title " + quoted(result.study + ": worst-case robust accuracy (" + all_norms + ")") +
             "\nset xlabel 'eps (" + result.norm + ")'\nset ylabel 'robust accuracy'\n"
             "set yrange [0:1.05]\nset grid\nset key bottom left\n";
   run_gnuplot(script + for_each_format(path_stem, "800,500", plot + "\n"));

@@ -17,6 +17,7 @@ void write_run(const std::string& dir, bool replace, const StudyResult& result, 
   out.write("results.json", results_json(result, env, seconds).dump(2) + "\n");
   out.write("robust_accuracy.csv", robust_accuracy_csv(result.robust_accuracy));
   for (const auto& c : result.cosines) out.write("cosine_" + c.model + ".csv", cosine_csv(c));
+  for (const auto& m : result.saved_models) save_state_file(out.path(m.file), m.contents);
   const bool plots = gnuplot_available();
   if (plots) {
     plot_robust_accuracy(result, out.path("robust_accuracy"));

@@ -27,12 +27,6 @@
 namespace robustlab {
 namespace {
 
-std::string fmt(const char* format, double a, double b = 0, double c = 0) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, format, a, b, c);
-  return buf;
-}
-
 std::vector<double> eps_grid(const Config& c) {
   const double lo = c.number("attack.eps_min"), hi = c.number("attack.eps_max"),
                step = c.number("attack.eps_step");
@@ -89,10 +83,10 @@ Claim averaging_claim(const torch::Tensor& cos, const torch::Tensor& unit_signs,
   }
   Claim claim;
   claim.name = "binary net averages its class's centres";
-  claim.expected = fmt("every unit: cos with own-class centres = 1/sqrt(|J+|) = %.3f (+ units), "
+  claim.expected = claim_text("every unit: cos with own-class centres = 1/sqrt(|J+|) = %.3f (+ units), "
                        "1/sqrt(|J-|) = %.3f (- units), +- %.2f; |cos| with the other class's <= it",
                        target_of(1), target_of(-1), tolerance);
-  claim.measured = fmt("own-class cos mean %.3f (worst deviation %.3f), other-class max |cos| %.3f",
+  claim.measured = claim_text("own-class cos mean %.3f (worst deviation %.3f), other-class max |cos| %.3f",
                        own_sum / std::max<int64_t>(own_count, 1), worst_own_error, worst_other);
   claim.pass = worst_own_error <= tolerance && worst_other <= tolerance;
   return claim;
@@ -109,39 +103,33 @@ Claim separation_claim(const torch::Tensor& cos, int64_t units_per_output, doubl
   }
   Claim claim;
   claim.name = "decoupled net keeps the centres apart";
-  claim.expected = fmt("every unit: cos with its own centre >= %.2f", min_diagonal);
-  claim.measured = fmt("min diagonal cos %.3f, max |off-diagonal cos| %.3f", worst_diag, worst_off);
+  claim.expected = claim_text("every unit: cos with its own centre >= %.2f", min_diagonal);
+  claim.measured = claim_text("min diagonal cos %.3f, max |off-diagonal cos| %.3f", worst_diag, worst_off);
   claim.pass = worst_diag >= min_diagonal;
   return claim;
 }
 
 Claim accuracy_claim(const std::string& model, double acc, double min_acc) {
-  return {model + " net is accurate on clean test data", fmt("clean accuracy >= %.2f", min_acc),
-          fmt("clean accuracy %.4f", acc), acc >= min_acc};
+  return {model + " net is accurate on clean test data", claim_text("clean accuracy >= %.2f", min_acc),
+          claim_text("clean accuracy %.4f", acc), acc >= min_acc};
 }
 
 Claim radius_claim(std::optional<double> binary, std::optional<double> decoupled, double max_eps,
                    double max_ratio, double scale_binary, double scale_decoupled) {
   Claim claim;
   claim.name = "binary net breaks at a much smaller radius than the decoupled readout";
-  claim.expected = fmt("critical radius binary / decoupled <= %.2f (theory: sqrt(d/k) = %.1f vs "
+  claim.expected = claim_text("critical radius binary / decoupled <= %.2f (theory: sqrt(d/k) = %.1f vs "
                        "sqrt(d/2) = %.1f)",
                        max_ratio, scale_binary, scale_decoupled);
   auto show = [&](std::optional<double> r) {
-    return r ? fmt("%.0f", *r) : fmt("> %.0f", max_eps);
+    return r ? claim_text("%.0f", *r) : claim_text("> %.0f", max_eps);
   };
   // A readout never broken on the grid counts as breaking just past its end: a lower bound.
   const double dec = decoupled ? *decoupled : max_eps;
   claim.measured = "binary " + show(binary) + ", decoupled " + show(decoupled);
   claim.pass = binary.has_value() && *binary / dec <= max_ratio;
-  if (binary) claim.measured += fmt(", ratio %.2f", *binary / dec);
+  if (binary) claim.measured += claim_text(", ratio %.2f", *binary / dec);
   return claim;
-}
-
-std::vector<std::string> numbered(const std::string& prefix, int64_t count, int64_t first = 0) {
-  std::vector<std::string> names;
-  for (int64_t i = 0; i < count; ++i) names.push_back(prefix + std::to_string(first + i));
-  return names;
 }
 
 }  // namespace

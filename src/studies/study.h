@@ -13,8 +13,15 @@
 #include "config/config.h"
 #include "probes/robust_accuracy.h"
 #include "runtime/threads.h"
+#include "train/state_file.h"
 
 namespace robustlab {
+
+// printf-style text for claims and warnings: claim_text("cos %.3f", x).
+std::string claim_text(const char* format, double a, double b = 0, double c = 0);
+
+// prefix + first, prefix + (first+1), ...: names of hidden units ("w+1", "unit0").
+std::vector<std::string> numbered(const std::string& prefix, int64_t count, int64_t first = 0);
 
 struct Claim {
   std::string name;
@@ -36,6 +43,12 @@ struct CosineMatrix {
   std::vector<std::string> unit_names, feature_names;
 };
 
+// A trained model the run saves beside its results, as FILE (e.g. binary.pt).
+struct SavedModel {
+  std::string file;
+  StateFile contents;
+};
+
 struct StudyResult {
   std::string study;
   uint64_t seed = 0;
@@ -47,6 +60,7 @@ struct StudyResult {
   std::vector<std::pair<std::string, double>> reference_scales;  // theory's scales for ε
   std::string explanation;  // Markdown: the claim and how the study checks it
   std::vector<std::string> warnings;  // signs that a number may be optimistic
+  std::vector<SavedModel> saved_models;
 
   bool all_claims_pass() const;
 };

@@ -1,0 +1,97 @@
+#include "cli/attack_command.h"
+
+#include <CLI/CLI.hpp>
+#include <iomanip>
+#include <iostream>
+
+#include "config/config.h"
+#include "data/label_maps.h"
+#include "data/splits.h"
+#include "report/tables.h"
+#include "runtime/atomic_file.h"
+#include "runtime/user_error.h"
+#include "studies/image_training.h"
+
+namespace robustlab {
+namespace {
+
+double parse_eps_value(const std::string& text, const std::string& option) {
+  const std::optional<double> v = parse_number(text);
+  if (!v) throw UserError(option + ": '" + text + "' is not a number or a fraction like 8/255");
+  if (*v < 0 || std::isnan(*v)) throw UserError(option + ": " + text + " is negative");
+  return *v;
+}
+
+std::string stem(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  const size_t dot = name.find_last_of('.');
+  return dot == std::string::npos ? name : name.substr(0, dot);
+}
+
+}  // namespace
+
+void add_attack_command(CLI::App& app, AttackCommandOptions& o, CLI::App*& cmd) {
+  cmd = app.add_subcommand("attack", "robust accuracy of a saved model under attacks");
+  cmd->add_option("--model", o.model, "model file (.pt) written by robustlab train or a study")->required();
+  cmd->add_option("--data", o.data, "dataset (default: the one the model was trained on)");
+  cmd->add_option("--root", o.root, "directory with the dataset's files (default: its usual place)");
+  cmd->add_option("--attack", o.attacks, "attack name (repeatable; see robustlab list)")->required();
+  cmd->add_option("--eps", o.eps, "radii, e.g. --eps 0.05,0.1 or 8/255")->required()->delimiter(',');
+  cmd->add_option("--alpha", o.alpha, "absolute step size (default 2.5*eps/steps)");
+  cmd->add_option("--steps", o.steps, "iterations of iterative attacks")->check(CLI::PositiveNumber);
+  cmd->add_option("--restarts", o.restarts, "restarts (per-example worst case)")->check(CLI::PositiveNumber);
+  cmd->add_option("--random-start", o.random_start, "none, sphere or ball")->check(CLI::IsMember({"none", "sphere", "ball"}));
+  cmd->add_option("--examples", o.examples, "test examples attacked (0: all)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", o.seed, "seed of the attacks' random starts")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--out", o.out, "write the table as CSV to this file");
+  add_runtime_flags(cmd, o.runtime);
+}
+
+int run_attack_command(const AttackCommandOptions& o) {
+  std::vector<double> eps_values;
+  for (const auto& e : o.eps) eps_values.push_back(parse_eps_value(e, "--eps"));
+  const std::optional<double> alpha = o.alpha.empty() ? std::nullopt : std::optional(parse_eps_value(o.alpha, "--alpha"));
+  for (const auto& name : o.attacks) find_attack(name);  // unknown names fail before any work
+  const RunContext ctx = start_runtime(o.runtime, Workload::Elementwise);
+
+  const LoadedClassifier loaded = load_image_classifier(o.model, ctx.device);
+  const std::string dataset = o.data.empty() ? loaded.dataset : o.data;
+  const ImageData data = load_image_dataset(dataset, o.root);
+  const Splits splits = split_image_data(data, 0, 0, o.examples);
+  const int64_t classes = static_cast<int64_t>(data.class_names.size());
+  const Dataset test = apply_label_map(splits.test, loaded.labels, classes).to(ctx.device);
+  const auto& shape = loaded.model->spec.input_shape;
+  if (test.inputs.sizes().slice(1) != c10::IntArrayRef(shape))
+    throw UserError(o.model + ": the model takes images of shape " + c10::str(c10::IntArrayRef(shape)) + ", " +
+                    dataset + " has " + c10::str(test.inputs.sizes().slice(1)));
+
+  ImageClassifier model = loaded.model;
+  const Victim victim = make_victim([model](const torch::Tensor& x) mutable { return model->forward(x); }, test.box);
+  const RandomStart start = parse_random_start(o.random_start);
+  std::vector<RobustAccuracyPoint> rows;
+  for (double eps : eps_values) {
+    std::vector<AttackPlan> plans;
+    for (const auto& name : o.attacks) {
+      const double alpha_per_eps = alpha ? (eps > 0 ? *alpha / eps : 0.0) : 2.5 / o.steps;
+      plans.push_back({name, alpha_per_eps, o.steps, start, o.restarts, {}});
+    }
+    const auto curve = robust_accuracy_curve(stem(o.model), victim, test.inputs, test.labels, plans, {eps},
+                                             static_cast<uint64_t>(o.seed));
+    rows.insert(rows.end(), curve.begin(), curve.end());
+  }
+
+  if (!o.out.empty()) write_file_atomically(o.out, robust_accuracy_csv(rows));
+  if (!o.runtime.quiet) {
+    std::cout << o.model << " on " << test.size() << " " << dataset << " test images (" << loaded.labels.kind << ")\n";
+    std::cout << std::left << std::setw(10) << "attack" << std::setw(6) << "norm" << std::setw(11) << "eps"
+              << std::setw(11) << "alpha" << std::setw(7) << "steps" << "accuracy\n";
+    for (const auto& r : rows)
+      std::cout << std::left << std::setw(10) << r.attack << std::setw(6) << r.norm << std::setw(11) << r.eps
+                << std::setw(11) << r.alpha << std::setw(7) << r.steps << std::fixed << std::setprecision(4)
+                << r.accuracy << std::defaultfloat << "\n";
+  }
+  return 0;
+}
+
+}  // namespace robustlab

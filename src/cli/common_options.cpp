@@ -1,0 +1,41 @@
+#include "cli/common_options.h"
+
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "runtime/device.h"
+#include "runtime/progress.h"
+
+namespace robustlab {
+
+void add_runtime_flags(CLI::App* cmd, RuntimeFlags& f) {
+  cmd->add_option("--threads", f.threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--device", f.device, "cpu or cuda");
+  cmd->add_flag("-q,--quiet", f.quiet, "no progress line and no summary");
+  cmd->add_flag("-v,--verbose", f.verbose, "print the kernels and thread counts in use");
+}
+
+RunContext start_runtime(const RuntimeFlags& f, Workload workload, RuntimeEnvironment* env_out) {
+  Progress::set_enabled(!f.quiet);
+  RunContext ctx;
+  ctx.device = parse_device(f.device);
+  apply_thread_plan(plan_threads(f.threads, workload));
+  const RuntimeEnvironment env = describe_runtime(ctx.device);
+  if (f.verbose) std::cerr << "robustlab: " << one_line(env) << "\n";
+  if (env_out) *env_out = env;
+  return ctx;
+}
+
+std::string default_out_dir(const std::string& prefix) {
+  const std::time_t now = std::time(nullptr);
+  std::ostringstream name;
+  name << "runs/" << prefix << "-" << std::put_time(std::localtime(&now), "%Y%m%d-%H%M%S");
+  std::string dir = name.str();
+  for (int i = 2; std::filesystem::exists(dir); ++i) dir = name.str() + "-" + std::to_string(i);
+  return dir;
+}
+
+}  // namespace robustlab

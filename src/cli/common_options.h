@@ -1,0 +1,31 @@
+// Options every robustlab command shares (--threads, --device, --quiet, --verbose), what they set
+// up, and the default output directory of a run.
+#pragma once
+#include <string>
+
+#include "runtime/environment.h"
+#include "runtime/threads.h"
+#include "studies/study.h"
+
+namespace CLI {
+class App;
+}
+
+namespace robustlab {
+
+struct RuntimeFlags {
+  int threads = 0;
+  std::string device = "cpu";
+  bool quiet = false, verbose = false;
+};
+
+void add_runtime_flags(CLI::App* command, RuntimeFlags& flags);
+
+// Applies the flags: the progress line, the thread plan for `workload`, the device. Prints the
+// kernels and thread counts in use when verbose.
+RunContext start_runtime(const RuntimeFlags& flags, Workload workload, RuntimeEnvironment* env = nullptr);
+
+// runs/<prefix>-YYYYmmdd-HHMMSS, with a -2, -3 ... suffix if that exists.
+std::string default_out_dir(const std::string& prefix);
+
+}  // namespace robustlab

@@ -1,0 +1,120 @@
+#include "cli/train_command.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "probes/accuracy.h"
+#include "runtime/atomic_file.h"
+#include "runtime/user_error.h"
+#include "studies/image_training.h"
+#include "train/state_file.h"
+
+namespace fs = std::filesystem;
+
+namespace robustlab {
+namespace {
+
+Schema train_schema() {
+  Schema s = base_schema();
+  add_image_training_keys(s, ImageKeyDefaults{});
+  return s;
+}
+
+// Refuses to overwrite a run unless told, and never deletes one that is being resumed.
+void prepare_out_dir(const std::string& dir, bool resume, bool force) {
+  if (fs::exists(dir) && !resume) {
+    if (!force)
+      throw UserError("output directory " + dir + " already exists (--resume to continue its run, --force to start over)");
+    fs::remove_all(dir);
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw UserError("cannot create output directory " + dir + ": " + ec.message());
+}
+
+std::string history_csv(const TrainLog& log) {
+  std::ostringstream out;
+  out << "epoch,lr,train_loss,validation_accuracy,seconds\n" << std::setprecision(9);
+  for (const auto& e : log.epochs)
+    out << e.epoch << "," << e.lr << "," << e.train_loss << "," << e.validation << "," << e.seconds << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, TrainCommandOptions& o, CLI::App*& cmd) {
+  cmd = app.add_subcommand("train", "train an image classifier from a config file");
+  cmd->add_option("config", o.config, "config .toml (data.*, model.*, train.* keys)")->required();
+  cmd->add_option("--out", o.out, "output directory (default runs/train-<timestamp>)");
+  cmd->add_option("--set", o.sets, "override a config key: --set train.epochs=5 (repeatable)");
+  cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--resume", o.resume, "continue the run in --out from its last checkpoint");
+  cmd->add_flag("--force", o.force, "replace the output directory if it exists");
+  add_runtime_flags(cmd, o.runtime);
+}
+
+int run_train_command(const TrainCommandOptions& o) {
+  if (!fs::is_regular_file(o.config)) throw UserError("config file " + o.config + ": not found");
+  if (o.resume && o.out.empty()) throw UserError("--resume needs --out, the directory of the run to continue");
+  std::vector<std::string> sets = o.sets;
+  if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
+  const Config config = Config::resolve(train_schema(), o.config, sets);
+  RuntimeEnvironment env;
+  const RunContext ctx = start_runtime(o.runtime, Workload::Elementwise, &env);
+  const uint64_t seed = static_cast<uint64_t>(config.integer("seed"));
+
+  const ImageTask task = load_image_task(config);  // bad data fails before the directory exists
+  const int64_t classes = task.classes();
+  const ImageModelSpec spec = image_model_spec(config, task.data, is_binary(task.labels) ? 1 : classes);
+  const Dataset train_set = apply_label_map(task.splits.train, task.labels, classes);
+  const Dataset validation = apply_label_map(task.splits.validation, task.labels, classes);
+  const Dataset test_set = apply_label_map(task.splits.test, task.labels, classes).to(ctx.device);
+
+  const std::string dir = o.out.empty() ? default_out_dir("train") : o.out;
+  prepare_out_dir(dir, o.resume, o.force);
+  const std::string config_toml = config.to_toml();
+  write_file_atomically(dir + "/config.toml", config_toml);
+
+  TrainOptions options = training_options(config);
+  options.checkpoint_path = dir + "/checkpoint.pt";
+  options.resume = o.resume;
+  options.checkpoint_texts = model_file_texts(spec, task, config_toml);
+  const auto start = std::chrono::steady_clock::now();
+  const TrainedClassifier trained = train_image_classifier("model", spec, train_set, validation, options, seed, ctx.device);
+  ImageClassifier model = trained.model;
+  const double test_accuracy =
+      accuracy([&](const torch::Tensor& x) { return model->forward(x); }, test_set.inputs, test_set.labels);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  save_state_file(dir + "/model.pt", make_state_file(*model, model_file_texts(spec, task)));
+  write_file_atomically(dir + "/history.csv", history_csv(trained.log));
+  const nlohmann::json results = {
+      {"command", "train"},
+      {"seed", seed},
+      {"dataset", task.data.name},
+      {"labels", task.labels.kind},
+      {"architecture", spec.architecture},
+      {"test_accuracy", test_accuracy},
+      {"test_examples", test_set.size()},
+      {"epochs_run", trained.log.epochs.size()},
+      {"best_epoch", trained.log.best_epoch},
+      {"stopped_early", trained.log.stopped_early},
+      {"resumed_from_epoch", trained.log.resumed_from_epoch},
+      {"seconds", seconds},
+      {"runtime", {{"device", env.device}, {"blas_core", env.blas_core}, {"torch_threads", env.torch_threads},
+                   {"blas_threads", env.blas_threads}, {"torch_version", env.torch_version}}}};
+  write_file_atomically(dir + "/results.json", results.dump(2) + "\n");
+  if (!o.runtime.quiet) {
+    std::cout << "trained " << spec.architecture << " on " << task.data.name << " (" << task.labels.kind
+              << ") in " << std::fixed << std::setprecision(1) << seconds << " s";
+    if (trained.log.resumed_from_epoch > 0) std::cout << ", resumed after epoch " << trained.log.resumed_from_epoch;
+    std::cout << "\n  test accuracy " << std::setprecision(4) << test_accuracy << " on " << test_set.size()
+              << " examples\nmodel: " << dir << "/model.pt\n";
+  }
+  return 0;
+}
+
+}  // namespace robustlab
