@@ -14,7 +14,7 @@ struct Result {
   std::string output;
 };
 
-inline Result robustlab(const std::string& args) {
+inline Result run_robustlab(const std::string& args) {
   const std::string cmd = std::string(ROBUSTLAB_BINARY) + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;

@@ -21,7 +21,7 @@ std::string small_sets() {
 }  // namespace
 
 TEST(Cli, ListShowsEveryKindOneLineEach) {
-  const Result r = robustlab("list");
+  const Result r = run_robustlab("list");
   EXPECT_EQ(r.code, 0);
   for (const char* word : {"study    feature-averaging", "attack   pgd-l2", "attack   pgd-linf", "attack   fgsm",
                            "attack   fgm", "attack   feature-average", "model", "dataset", "probe"})
@@ -30,7 +30,7 @@ TEST(Cli, ListShowsEveryKindOneLineEach) {
 
 TEST(Cli, VerifyWritesTheOutputContractAndTheConfigReproducesIt) {
   const std::string dir = fresh_dir("verify");
-  const Result r = robustlab("verify feature-averaging -q --seed 7 --threads 1 --out " + dir + small_sets());
+  const Result r = run_robustlab("verify feature-averaging -q --seed 7 --threads 1 --out " + dir + small_sets());
   ASSERT_EQ(r.code, 0) << r.output;
   for (const char* f : {"config.toml", "results.json", "robust_accuracy.csv", "cosine_binary.csv",
                         "cosine_decoupled.csv", "report.md", "robust_accuracy.png", "robust_accuracy.svg",
@@ -48,7 +48,7 @@ TEST(Cli, VerifyWritesTheOutputContractAndTheConfigReproducesIt) {
 
   // Re-running the written config gives the same numbers.
   const std::string again = fresh_dir("again");
-  ASSERT_EQ(robustlab("run " + dir + "/config.toml -q --threads 1 --out " + again).code, 0);
+  ASSERT_EQ(run_robustlab("run " + dir + "/config.toml -q --threads 1 --out " + again).code, 0);
   const auto rerun = read_json(again + "/results.json");
   EXPECT_EQ(rerun["models"], results["models"]);
   EXPECT_EQ(rerun["claims"], results["claims"]);
@@ -58,7 +58,7 @@ TEST(Cli, VerifyWritesTheOutputContractAndTheConfigReproducesIt) {
 
 TEST(Cli, VerifyExitsOneWhenAClaimFails) {
   const std::string dir = fresh_dir("fails");
-  const Result r = robustlab("verify feature-averaging -q --set train.lr=0 --out " + dir + small_sets());
+  const Result r = run_robustlab("verify feature-averaging -q --set train.lr=0 --out " + dir + small_sets());
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_FALSE(read_json(dir + "/results.json")["all_claims_pass"].get<bool>());
 }
@@ -69,7 +69,7 @@ TEST(Cli, BadInputIsOneLineAndWritesNothing) {
        {"run feature-averaging --set data.kk=3", "run feature-averaging --set attack.eps_max=-2",
         "run feature-averaging --set data.k=x", "run no-such-study", "run /nonexistent/cfg.toml",
         "run feature-averaging --device tpu", "run feature-averaging --set attack.names=pgd-l7"}) {
-    const Result r = robustlab(args + " --out " + dir);
+    const Result r = run_robustlab(args + " --out " + dir);
     EXPECT_EQ(r.code, 2) << args;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << ": " << r.output;
     EXPECT_EQ(r.output.rfind("robustlab: ", 0), 0u) << r.output;
@@ -81,7 +81,7 @@ TEST(Cli, RefusesToOverwriteARun) {
   const std::string dir = fresh_dir("exists");
   fs::create_directories(dir);
   std::ofstream(dir + "/keep.txt") << "mine";
-  const Result r = robustlab("run feature-averaging -q --out " + dir + small_sets());
+  const Result r = run_robustlab("run feature-averaging -q --out " + dir + small_sets());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("already exists"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir + "/keep.txt"));

@@ -17,12 +17,6 @@ namespace fs = std::filesystem;
 namespace robustlab {
 namespace {
 
-Schema train_schema() {
-  Schema s = base_schema();
-  add_image_training_keys(s, ImageKeyDefaults{});
-  return s;
-}
-
 // Refuses to overwrite a run unless told, and never deletes one that is being resumed.
 void prepare_out_dir(const std::string& dir, bool resume, bool force) {
   if (fs::exists(dir) && !resume) {
@@ -61,9 +55,9 @@ int run_train_command(const TrainCommandOptions& o) {
   if (o.resume && o.out.empty()) throw UserError("--resume needs --out, the directory of the run to continue");
   std::vector<std::string> sets = o.sets;
   if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
-  const Config config = Config::resolve(train_schema(), o.config, sets);
+  const Config config = Config::resolve(image_training_schema(), o.config, sets);
   RuntimeEnvironment env;
-  const RunContext ctx = start_runtime(o.runtime, Workload::Elementwise, &env);
+  const RunContext ctx = start_runtime(o.runtime, image_workload(config.text("model.architecture")), &env);
   const uint64_t seed = static_cast<uint64_t>(config.integer("seed"));
 
   const ImageTask task = load_image_task(config);  // bad data fails before the directory exists

@@ -3,6 +3,7 @@
 #include "probes/accuracy.h"
 #include "runtime/random.h"
 #include "runtime/user_error.h"
+#include "studies/study.h"
 #include "train/augment.h"
 #include "train/state_file.h"
 
@@ -31,6 +32,16 @@ void add_image_training_keys(Schema& s, const ImageKeyDefaults& d) {
       .number("train.schedule_gamma", 0.1, "step schedule: decay factor", 0, 1)
       .text("train.augment", "none", "none, or crop-flip (pad 4, random crop, horizontal flip)", {"none", "crop-flip"})
       .integer("train.patience", 0, "early stopping: epochs without a better validation accuracy (0: off)", 0);
+}
+
+Schema image_training_schema() {
+  Schema s = base_schema();
+  add_image_training_keys(s, ImageKeyDefaults{});
+  return s;
+}
+
+Workload image_workload(const std::string& architecture) {
+  return architecture == "mlp" ? Workload::LargeGemm : Workload::Elementwise;
 }
 
 LabelMap label_map_from(const Config& c) {

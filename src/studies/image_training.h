@@ -12,6 +12,7 @@
 #include "data/label_maps.h"
 #include "data/splits.h"
 #include "models/image_classifier.h"
+#include "runtime/threads.h"
 #include "train/train.h"
 
 namespace robustlab {
@@ -30,6 +31,13 @@ struct ImageKeyDefaults {
 // data.name, data.root, data.train_size, data.validation_size, data.test_size, data.labels,
 // data.positive_classes; model.architecture, model.hidden; train.*.
 void add_image_training_keys(Schema& schema, const ImageKeyDefaults& defaults);
+
+// The config of `robustlab train`: seed and the keys above with their defaults.
+Schema image_training_schema();
+
+// How to split the cores for an architecture (runtime/threads.h): the MLP is matrix products
+// (measured in bench/bench_image_training.cpp), CNNs are oneDNN convolutions.
+Workload image_workload(const std::string& architecture);
 
 // What a classifier is trained on and evaluated against: the dataset and its splits, and the task
 // (which labels the classifier predicts).
