@@ -74,11 +74,7 @@ const std::vector<ImageDatasetInfo>& infos() {
 }  // namespace
 
 const std::vector<std::string>& image_dataset_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const auto& i : infos()) n.push_back(i.name);
-    return n;
-  }();
+  static const std::vector<std::string> names = names_of(infos());
   return names;
 }
 

@@ -45,11 +45,7 @@ void init_from(torch::nn::Module& module, at::Generator& gen) {
 }  // namespace
 
 const std::vector<std::string>& image_architectures() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const auto& a : architectures()) n.push_back(a.name);
-    return n;
-  }();
+  static const std::vector<std::string> names = names_of(architectures());
   return names;
 }
 

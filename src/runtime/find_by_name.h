@@ -18,4 +18,12 @@ const Entry& find_by_name(const std::vector<Entry>& registry, const std::string&
   throw UserError("unknown " + kind + " '" + name + "' (known: " + known + ")");
 }
 
+// The names of a registry's entries, in order (for config choices and `robustlab list`).
+template <typename Entry>
+std::vector<std::string> names_of(const std::vector<Entry>& registry) {
+  std::vector<std::string> names;
+  for (const auto& entry : registry) names.push_back(entry.name);
+  return names;
+}
+
 }  // namespace robustlab
