@@ -160,6 +160,32 @@ TEST(Cifar10Batches, ReadsRecordsAndRejectsBadSizesAndLabels) {
   EXPECT_NE(error_of([&] { robustlab::read_cifar10_batch(dir + "/label.bin"); }).find("label 12"), std::string::npos);
 }
 
+TEST(ImageDatasets, Cifar10ReadsFiveTrainingBatchesAndTheTestBatchFromItsSubdirectory) {
+  const std::string root = temp_dir("cifar_root"), dir = root + "/cifar-10-batches-bin";
+  fs::create_directories(dir);
+  auto batch = [](int records, int label) {
+    Bytes b;
+    for (int r = 0; r < records; ++r) {
+      b.push_back(static_cast<uint8_t>(label));
+      b.insert(b.end(), 3072, static_cast<uint8_t>(label * 20));
+    }
+    return b;
+  };
+  for (int i = 1; i <= 5; ++i) write_plain(dir + "/data_batch_" + std::to_string(i) + ".bin", batch(2, i));
+  write_plain(dir + "/test_batch.bin", batch(3, 0));
+  const robustlab::ImageData data = robustlab::load_image_dataset("cifar10", root);
+  EXPECT_EQ(data.train.inputs.sizes(), (std::vector<int64_t>{10, 3, 32, 32}));
+  EXPECT_EQ(data.test.size(), 3);
+  EXPECT_TRUE(torch::equal(data.train.labels, torch::tensor({1, 1, 2, 2, 3, 3, 4, 4, 5, 5}, torch::kInt64)));
+  EXPECT_FLOAT_EQ(data.train.inputs[9][2][31][31].item<float>(), 100.0f / 255.0f);
+  ASSERT_EQ(data.channel_mean.size(), 3u);
+  EXPECT_NEAR(data.channel_mean[1], 60.0 / 255.0, 1e-6);  // labels 1..5, twice each: mean 3 · 20
+
+  fs::remove(dir + "/data_batch_4.bin");
+  EXPECT_NE(error_of([&] { robustlab::load_image_dataset("cifar10", root); }).find("data_batch_4.bin"),
+            std::string::npos);
+}
+
 TEST(LabelMaps, MergeClassesAndKeepTheFineLabel) {
   EXPECT_TRUE(torch::equal(robustlab::class_signs({"halves", {}}, 4), torch::tensor({1, 1, -1, -1}, torch::kInt64)));
   EXPECT_TRUE(torch::equal(robustlab::class_signs({"parity", {}}, 4), torch::tensor({1, -1, 1, -1}, torch::kInt64)));

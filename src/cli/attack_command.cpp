@@ -1,6 +1,7 @@
 #include "cli/attack_command.h"
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
@@ -20,13 +21,6 @@ double parse_eps_value(const std::string& text, const std::string& option) {
   if (!v) throw UserError(option + ": '" + text + "' is not a number or a fraction like 8/255");
   if (*v < 0 || std::isnan(*v)) throw UserError(option + ": " + text + " is negative");
   return *v;
-}
-
-std::string stem(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  const size_t dot = name.find_last_of('.');
-  return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
 }  // namespace
@@ -69,17 +63,11 @@ int run_attack_command(const AttackCommandOptions& o) {
   ImageClassifier model = loaded.model;
   const Victim victim = make_victim([model](const torch::Tensor& x) mutable { return model->forward(x); }, test.box);
   const RandomStart start = parse_random_start(o.random_start);
-  std::vector<RobustAccuracyPoint> rows;
-  for (double eps : eps_values) {
-    std::vector<AttackPlan> plans;
-    for (const auto& name : o.attacks) {
-      const double alpha_per_eps = alpha ? (eps > 0 ? *alpha / eps : 0.0) : 2.5 / o.steps;
-      plans.push_back({name, alpha_per_eps, o.steps, start, o.restarts, {}});
-    }
-    const auto curve = robust_accuracy_curve(stem(o.model), victim, test.inputs, test.labels, plans, {eps},
-                                             static_cast<uint64_t>(o.seed));
-    rows.insert(rows.end(), curve.begin(), curve.end());
-  }
+  std::vector<AttackPlan> plans;
+  for (const auto& name : o.attacks) plans.push_back({name, 2.5 / o.steps, o.steps, start, o.restarts, {}, alpha});
+  const std::vector<RobustAccuracyPoint> rows =
+      robust_accuracy_curve(std::filesystem::path(o.model).stem().string(), victim, test.inputs, test.labels, plans,
+                            eps_values, static_cast<uint64_t>(o.seed));
 
   if (!o.out.empty()) write_file_atomically(o.out, robust_accuracy_csv(rows));
   if (!o.runtime.quiet) {

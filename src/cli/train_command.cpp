@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "probes/accuracy.h"
+#include "report/results_json.h"
 #include "runtime/atomic_file.h"
 #include "runtime/user_error.h"
 #include "studies/image_training.h"
@@ -98,8 +99,7 @@ int run_train_command(const TrainCommandOptions& o) {
       {"stopped_early", trained.log.stopped_early},
       {"resumed_from_epoch", trained.log.resumed_from_epoch},
       {"seconds", seconds},
-      {"runtime", {{"device", env.device}, {"blas_core", env.blas_core}, {"torch_threads", env.torch_threads},
-                   {"blas_threads", env.blas_threads}, {"torch_version", env.torch_version}}}};
+      {"runtime", runtime_json(env)}};
   write_file_atomically(dir + "/results.json", results.dump(2) + "\n");
   if (!o.runtime.quiet) {
     std::cout << "trained " << spec.architecture << " on " << task.data.name << " (" << task.labels.kind

@@ -54,19 +54,32 @@ Dataset read_cifar_split(const std::string& root, const std::vector<std::string>
   return d;
 }
 
+// (train, test) read from a root directory.
+std::pair<Dataset, Dataset> read_idx_dataset(const std::string& root) {
+  return {read_idx_split(root, "train", 10), read_idx_split(root, "t10k", 10)};
+}
+
+std::pair<Dataset, Dataset> read_cifar10_dataset(const std::string& root) {
+  return {read_cifar_split(root, {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+                                  "data_batch_5.bin"}),
+          read_cifar_split(root, {"test_batch.bin"})};
+}
+
 struct ImageDatasetInfo {
   std::string name;
   std::string default_root;
   std::vector<std::string> class_names;
+  std::pair<Dataset, Dataset> (*read)(const std::string& root);
 };
 
 const std::vector<ImageDatasetInfo>& infos() {
   static const std::vector<ImageDatasetInfo> all = {
       {"fashion-mnist", "/usr/share/datasets/fashion-mnist",
-       {"t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"}},
-      {"mnist", "", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
-      {"cifar10", "",
-       {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}},
+       {"t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"},
+       read_idx_dataset},
+      {"mnist", "", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, read_idx_dataset},
+      {"cifar10", "", {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"},
+       read_cifar10_dataset},
   };
   return all;
 }
@@ -93,15 +106,7 @@ ImageData load_image_dataset(const std::string& name, const std::string& root_or
   ImageData data;
   data.name = name;
   data.class_names = info.class_names;
-  const int64_t classes = static_cast<int64_t>(info.class_names.size());
-  if (name == "cifar10") {
-    data.train = read_cifar_split(root, {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-                                         "data_batch_4.bin", "data_batch_5.bin"});
-    data.test = read_cifar_split(root, {"test_batch.bin"});
-  } else {
-    data.train = read_idx_split(root, "train", classes);
-    data.test = read_idx_split(root, "t10k", classes);
-  }
+  std::tie(data.train, data.test) = info.read(root);
   // Per-channel statistics of the training images: x̂ = (x − mean_c) / std_c inside the model.
   const torch::Tensor per_channel = data.train.inputs.transpose(0, 1).flatten(1).to(torch::kFloat64);
   for (int64_t c = 0; c < per_channel.size(0); ++c) {

@@ -9,17 +9,16 @@ namespace {
 
 struct Architecture {
   std::string name;
+  FeatureExtractor (*build)(const ImageModelSpec&);
 };
 
 const std::vector<Architecture>& architectures() {
-  static const std::vector<Architecture> all = {{"mlp"}, {"small-cnn"}, {"resnet18"}};
+  static const std::vector<Architecture> all = {
+      {"mlp", [](const ImageModelSpec& s) { return mlp_extractor(s.input_shape, s.hidden); }},
+      {"small-cnn", [](const ImageModelSpec& s) { return small_cnn_extractor(s.input_shape); }},
+      {"resnet18", [](const ImageModelSpec& s) { return resnet18_extractor(s.input_shape); }},
+  };
   return all;
-}
-
-FeatureExtractor build_extractor(const ImageModelSpec& s) {
-  if (s.architecture == "mlp") return mlp_extractor(s.input_shape, s.hidden);
-  if (s.architecture == "small-cnn") return small_cnn_extractor(s.input_shape);
-  return resnet18_extractor(s.input_shape);
 }
 
 // PyTorch's default initialisation of Linear and Conv2d, drawn from our generator.
@@ -73,13 +72,13 @@ ImageModelSpec ImageModelSpec::from_json(const std::string& text) {
 }
 
 ImageClassifierImpl::ImageClassifierImpl(const ImageModelSpec& s, at::Generator& gen) : spec(s) {
-  find_by_name(architectures(), s.architecture, "model architecture");
+  const Architecture& architecture = find_by_name(architectures(), s.architecture, "model architecture");
   if (s.input_shape.size() != 3) throw UserError("model: input shape must be {C, H, W}");
   if (s.outputs < 1) throw UserError("model: outputs must be >= 1");
   if (s.channel_mean.size() != static_cast<size_t>(s.input_shape[0]) || s.channel_std.size() != s.channel_mean.size())
     throw UserError("model: one normalisation mean and std per input channel expected");
   normalize = register_module("normalize", Normalize(s.channel_mean, s.channel_std));
-  FeatureExtractor e = build_extractor(s);
+  FeatureExtractor e = architecture.build(s);
   extractor = register_module("extractor", e.layers);
   classifier = register_module("classifier", torch::nn::Linear(e.features, s.outputs));
   init_from(*this, gen);

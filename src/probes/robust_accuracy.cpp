@@ -52,8 +52,8 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(
     for (const auto& plan : attacks) {
       if (!runs_at(plan, eps)) continue;
       const AttackInfo& info = find_attack(plan.name);
-      AttackSpec spec{plan.name, eps, plan.alpha_per_eps * eps, plan.steps, plan.random_start,
-                      plan.restarts};
+      AttackSpec spec{plan.name, eps, plan.alpha ? *plan.alpha : plan.alpha_per_eps * eps, plan.steps,
+                      plan.random_start, plan.restarts};
       if (!info.iterative) spec = AttackSpec{plan.name, eps, eps, 1, RandomStart::None, 1};
       // Each (attack, ε) has its own random stream: the numbers do not depend on the order run.
       const std::string stream = "attack/" + model_name + "/" + plan.name + "/" +

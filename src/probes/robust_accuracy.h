@@ -18,6 +18,7 @@ struct AttackPlan {
   RandomStart random_start = RandomStart::Sphere;
   int restarts = 1;
   std::vector<double> only_eps;  // run only at these ε of the grid (empty: all)
+  std::optional<double> alpha;   // an absolute step at every ε instead of alpha_per_eps · ε
 };
 
 struct RobustAccuracyPoint {

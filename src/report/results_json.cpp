@@ -2,6 +2,16 @@
 
 namespace robustlab {
 
+nlohmann::json runtime_json(const RuntimeEnvironment& env) {
+  return {{"device", env.device},
+          {"blas_core", env.blas_core},
+          {"cpu_isa", env.cpu_isa},
+          {"torch_threads", env.torch_threads},
+          {"blas_threads", env.blas_threads},
+          {"torch_version", env.torch_version},
+          {"robustlab_version", env.robustlab_version}};
+}
+
 nlohmann::json results_json(const StudyResult& r, const RuntimeEnvironment& env, double seconds) {
   using nlohmann::json;
   json models = json::object();
@@ -25,14 +35,7 @@ nlohmann::json results_json(const StudyResult& r, const RuntimeEnvironment& env,
           {"reference_scales", scales},
           {"warnings", r.warnings},
           {"seconds", seconds},
-          {"runtime",
-           {{"device", env.device},
-            {"blas_core", env.blas_core},
-            {"cpu_isa", env.cpu_isa},
-            {"torch_threads", env.torch_threads},
-            {"blas_threads", env.blas_threads},
-            {"torch_version", env.torch_version},
-            {"robustlab_version", env.robustlab_version}}}};
+          {"runtime", runtime_json(env)}};
 }
 
 }  // namespace robustlab

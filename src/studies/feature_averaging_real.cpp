@@ -142,7 +142,7 @@ HeadAnalysis analyse_heads(ImageClassifier& extractor_net, const Dataset& train_
   // Classes a binary unit responds to: cos > 0.1 with their mean (on its own side).
   const torch::Tensor responds = (cos_b > 0.1) & same_side;
   const torch::Tensor cos_d = out.decoupled.values;
-  const torch::Tensor off_diag = cos_d - torch::diag(torch::full({k}, 10.0, torch::kFloat64));
+  const torch::Tensor off_diag = cos_d.masked_fill(torch::eye(k, torch::kBool), -1.0);  // cos >= -1
   out.metrics = {
       {"head_binary_own_side_cos", cos_b.masked_select(same_side).mean().item<double>()},
       {"head_binary_other_side_cos", cos_b.masked_select(same_side.logical_not()).mean().item<double>()},

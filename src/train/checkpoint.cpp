@@ -16,22 +16,16 @@ std::string tensor_bytes(const torch::Tensor& t) {
 
 // Per-epoch records as a [E, 5] float64 tensor: epoch, lr, train_loss, validation, seconds.
 torch::Tensor records_tensor(const std::vector<EpochRecord>& records) {
-  torch::Tensor t = torch::empty({static_cast<int64_t>(records.size()), 5}, torch::kFloat64);
-  for (size_t i = 0; i < records.size(); ++i) {
-    const auto& r = records[i];
-    const double row[5] = {static_cast<double>(r.epoch), r.lr, r.train_loss, r.validation, r.seconds};
-    for (int j = 0; j < 5; ++j) t[i][j] = row[j];
-  }
-  return t;
+  std::vector<double> flat;
+  for (const auto& r : records) flat.insert(flat.end(), {static_cast<double>(r.epoch), r.lr, r.train_loss, r.validation, r.seconds});
+  return torch::tensor(flat, torch::kFloat64).view({static_cast<int64_t>(records.size()), 5});
 }
 
 std::vector<EpochRecord> records_from(const torch::Tensor& t) {
   std::vector<EpochRecord> records;
-  for (int64_t i = 0; i < t.size(0); ++i) {
-    const auto row = t[i];
-    records.push_back({static_cast<int64_t>(row[0].item<double>()), row[1].item<double>(),
-                       row[2].item<double>(), row[3].item<double>(), row[4].item<double>()});
-  }
+  const auto rows = t.accessor<double, 2>();
+  for (int64_t i = 0; i < t.size(0); ++i)
+    records.push_back({static_cast<int64_t>(rows[i][0]), rows[i][1], rows[i][2], rows[i][3], rows[i][4]});
   return records;
 }
 

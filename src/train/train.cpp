@@ -59,8 +59,8 @@ TrainLog train(torch::nn::Module& model, const Forward& forward, const torch::Te
     model.train();
     // Full batch: the data as it is. Minibatches: a fresh permutation each epoch.
     const torch::Tensor order = batch < n ? torch::randperm(n, gen, torch::kInt64).to(inputs.device()) : torch::Tensor();
-    double loss_sum = 0;
-    int64_t epoch_steps = 0;
+    // Losses stay on the device until the epoch ends: reading one per step would make a GPU wait.
+    std::vector<torch::Tensor> epoch_losses;
     for (int64_t b = 0; b < steps_per_epoch && s.step < total_steps; ++b) {
       torch::Tensor x = inputs, y = labels;
       if (batch < n) {
@@ -78,15 +78,18 @@ TrainLog train(torch::nn::Module& model, const Forward& forward, const torch::Te
       const torch::Tensor loss = per_example_loss(forward(x), y).mean();
       loss.backward();
       optimizer->step();
-      s.log.loss.push_back(loss.item<double>());
-      loss_sum += s.log.loss.back();
-      ++epoch_steps;
+      epoch_losses.push_back(loss.detach());
       ++s.step;
       progress.advance();
     }
     s.epoch = epoch + 1;
-
-    EpochRecord record{s.epoch, lr, loss_sum / std::max<int64_t>(epoch_steps, 1),
+    double loss_sum = 0;
+    if (!epoch_losses.empty()) {
+      const torch::Tensor losses = torch::stack(epoch_losses).to(torch::kCPU, torch::kFloat64);
+      s.log.loss.insert(s.log.loss.end(), losses.data_ptr<double>(), losses.data_ptr<double>() + losses.numel());
+      loss_sum = losses.sum().item<double>();
+    }
+    EpochRecord record{s.epoch, lr, loss_sum / std::max<size_t>(epoch_losses.size(), 1),
                        std::numeric_limits<double>::quiet_NaN(), 0};
     if (o.validate) {
       model.eval();
