@@ -1,8 +1,11 @@
 #include "attacks/attack.h"
 
+#include "attacks/apgd.h"
+#include "attacks/auto_attack.h"
 #include "attacks/fast_gradient.h"
 #include "attacks/feature_average.h"
 #include "attacks/pgd.h"
+#include "attacks/square.h"
 #include "models/classification.h"
 #include "runtime/find_by_name.h"
 #include "runtime/user_error.h"
@@ -14,14 +17,25 @@ Victim make_victim(Forward forward, std::optional<Box> box) {
 }
 
 const std::vector<AttackInfo>& all_attacks() {
+  constexpr unsigned pgd_params = kAlpha | kSteps | kRandomStart | kRestarts;
   static const std::vector<AttackInfo> attacks = {
-      {"fgsm", Norm::Linf, false, fgsm, "one signed-gradient step of size eps (Goodfellow 2015)"},
-      {"fgm", Norm::L2, false, fgm, "one normalised-gradient step of size eps (Miyato 2017)"},
-      {"pgd-linf", Norm::Linf, true, pgd_linf,
+      {"fgsm", Norm::Linf, AttackKind::OneStep, 0, 1, fgsm,
+       "one signed-gradient step of size eps (Goodfellow 2015)"},
+      {"fgm", Norm::L2, AttackKind::OneStep, 0, 1, fgm,
+       "one normalised-gradient step of size eps (Miyato 2017)"},
+      {"pgd-linf", Norm::Linf, AttackKind::Iterative, pgd_params, 10, pgd_linf,
        "projected signed-gradient ascent, restarts, best iterate (Madry 2018)"},
-      {"pgd-l2", Norm::L2, true, pgd_l2,
+      {"pgd-l2", Norm::L2, AttackKind::Iterative, pgd_params, 10, pgd_l2,
        "projected normalised-gradient ascent, restarts, best iterate (Madry 2018)"},
-      {"feature-average", Norm::L2, false, feature_average,
+      {"apgd-ce", Norm::Linf, AttackKind::Iterative, kSteps | kRestarts, 100, apgd_ce,
+       "auto-PGD on cross-entropy: momentum, step halving at checkpoints (Croce & Hein 2020)"},
+      {"apgd-t", Norm::Linf, AttackKind::Iterative, kSteps | kRestarts | kTargets, 100, apgd_t,
+       "auto-PGD on the targeted DLR loss, one run per target class (Croce & Hein 2020)"},
+      {"square", Norm::Linf, AttackKind::BlackBox, kRestarts | kQueries, 0, square,
+       "score-based random search over square patches, no gradients (Andriushchenko 2020)"},
+      {"auto", Norm::Linf, AttackKind::Ensemble, kSteps | kTargets | kQueries, 100, auto_attack,
+       "per-example worst of apgd-ce, apgd-t, square on the points still standing (AutoAttack)"},
+      {"feature-average", Norm::L2, AttackKind::Analytic, 0, 0, feature_average,
        "analytic: x - eps*y*u along the averaged class direction (Li et al. 2024)"},
   };
   return attacks;
@@ -36,20 +50,25 @@ torch::Tensor run_attack(const Victim& victim, const torch::Tensor& x, const tor
   const AttackInfo& attack = find_attack(spec.name);
   const std::string where = "attack " + spec.name + ": ";
   if (!(spec.eps >= 0)) throw UserError(where + "eps must be >= 0, got " + std::to_string(spec.eps));
-  if (spec.eps == 0) return x;
-  if (attack.iterative) {
-    if (spec.steps < 1) throw UserError(where + "steps must be >= 1");
-    if (!(spec.alpha > 0)) throw UserError(where + "alpha must be > 0");
-    if (spec.restarts < 1) throw UserError(where + "restarts must be >= 1");
-  }
+  if (spec.eps == 0 || x.size(0) == 0) return x;
+  if (attack.reads(kSteps) && spec.steps < 1) throw UserError(where + "steps must be >= 1");
+  if (attack.reads(kAlpha) && !(spec.alpha > 0)) throw UserError(where + "alpha must be > 0");
+  if (attack.reads(kRestarts) && spec.restarts < 1) throw UserError(where + "restarts must be >= 1");
+  if (attack.reads(kTargets) && spec.targets < 0) throw UserError(where + "targets must be >= 0");
+  if (attack.reads(kQueries) && spec.queries < 1) throw UserError(where + "queries must be >= 1");
   return attack.run(victim, x, y, spec, generator).detach();
 }
 
-torch::Tensor input_gradient(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y) {
+torch::Tensor input_gradient(const Forward& forward, const Loss& loss, const torch::Tensor& x,
+                             const torch::Tensor& y) {
   torch::AutoGradMode enable(true);
   torch::Tensor x_var = x.detach().requires_grad_(true);
-  const torch::Tensor loss = victim.loss(victim.forward(x_var), y).sum();
-  return torch::autograd::grad({loss}, {x_var})[0];
+  const torch::Tensor total = loss(forward(x_var), y).sum();
+  return torch::autograd::grad({total}, {x_var})[0];
+}
+
+torch::Tensor input_gradient(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y) {
+  return input_gradient(victim.forward, victim.loss, x, y);
 }
 
 const char* norm_name(Norm norm) { return norm == Norm::Linf ? "linf" : "l2"; }

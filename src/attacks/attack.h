@@ -1,7 +1,7 @@
 // One interface for every attack, torchattacks-style: an attack takes a victim (a model's
 // forward, the loss it increases, the input box), clean inputs x with labels y, and a spec
-// (eps, alpha, steps, random_start, restarts; the norm comes with the attack) and returns x_adv
-// with ‖x_adv − x‖ ≤ eps per example and x_adv inside the box.
+// (eps, alpha, steps, random_start, restarts, targets, queries; the norm comes with the attack)
+// and returns x_adv with ‖x_adv − x‖ ≤ eps per example and x_adv inside the box.
 #pragma once
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
@@ -37,23 +37,44 @@ struct AttackSpec {
   int steps = 1;
   RandomStart random_start = RandomStart::None;
   int restarts = 1;
+  int targets = 0;      // targeted attacks: how many target classes (0: min(9, classes − 1))
+  int queries = 1000;   // score-based attacks: model evaluations per example
 };
 
 using AttackFn = at::Tensor (*)(const Victim&, const at::Tensor& x, const at::Tensor& y,
                                 const AttackSpec&, at::Generator&);
 
+// What an attack knows of the model, for the gradient-masking checks (probes/gradient_masking.h).
+enum class AttackKind {
+  OneStep,    // one gradient step (FGSM, FGM)
+  Iterative,  // many gradient steps (PGD, APGD)
+  BlackBox,   // scores only, no gradients (Square)
+  Ensemble,   // the per-example worst of several (auto)
+  Analytic,   // a direction known from the data, no model access (feature-average)
+};
+
+// The fields of AttackSpec an attack reads (besides eps), so that a bad value of one it reads is
+// refused and the ones it ignores are not reported as if they mattered.
+enum AttackParam : unsigned {
+  kAlpha = 1, kSteps = 2, kRandomStart = 4, kRestarts = 8, kTargets = 16, kQueries = 32,
+};
+
 struct AttackInfo {
   std::string name;
   Norm norm;
-  bool iterative;  // uses alpha, steps, random_start, restarts
+  AttackKind kind;
+  unsigned params;    // AttackParam bits
+  int default_steps;  // the paper's iteration count, where the attack has steps
   AttackFn run;
   std::string summary;
+  bool reads(AttackParam p) const { return (params & p) != 0; }
 };
 
 const std::vector<AttackInfo>& all_attacks();
 const AttackInfo& find_attack(const std::string& name);  // UserError when unknown
 
 // Checks the spec (eps ≥ 0, steps ≥ 1, ...), returns x itself for eps = 0, else runs the attack.
+// Attacks run on x as given; call them with the model in eval mode.
 at::Tensor run_attack(const Victim& victim, const at::Tensor& x, const at::Tensor& y,
                       const AttackSpec& spec, at::Generator& generator);
 
@@ -63,5 +84,7 @@ const char* random_start_name(RandomStart start);
 
 // ∇_x Σ_i loss_i(x): per-example input gradients, since the examples do not interact.
 at::Tensor input_gradient(const Victim& victim, const at::Tensor& x, const at::Tensor& y);
+// The same for any per-example loss of the outputs.
+at::Tensor input_gradient(const Forward& forward, const Loss& loss, const at::Tensor& x, const at::Tensor& y);
 
 }  // namespace robustlab

@@ -70,6 +70,18 @@ torch::Tensor pgd(const Victim& victim, const torch::Tensor& x, const torch::Ten
   return best.x_adv;
 }
 
+torch::Tensor pgd_last_iterate(const Forward& forward, const Loss& loss, const std::optional<Box>& box,
+                               const torch::Tensor& x, const torch::Tensor& targets, const torch::Tensor& delta0,
+                               double eps, double alpha, int steps, Norm norm) {
+  torch::Tensor x_adv = clamp_to_box(x + delta0, box);
+  for (int t = 0; t < steps; ++t) {
+    const torch::Tensor grad = input_gradient(forward, loss, x_adv, targets);
+    torch::Tensor delta = x_adv - x;
+    x_adv = clamp_to_box(x + project_to_ball_(delta.add_(steepest_ascent(grad, norm), alpha), eps, norm), box);
+  }
+  return x_adv.detach();
+}
+
 torch::Tensor pgd_linf(const Victim& v, const torch::Tensor& x, const torch::Tensor& y,
                        const AttackSpec& spec, at::Generator& gen) {
   return pgd(v, x, y, spec, gen, Norm::Linf);

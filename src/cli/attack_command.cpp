@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "data/label_maps.h"
 #include "data/splits.h"
+#include "probes/gradient_masking.h"
 #include "report/tables.h"
 #include "runtime/atomic_file.h"
 #include "runtime/user_error.h"
@@ -33,8 +34,12 @@ void add_attack_command(CLI::App& app, AttackCommandOptions& o, CLI::App*& cmd) 
   cmd->add_option("--attack", o.attacks, "attack name (repeatable; see robustlab list)")->required();
   cmd->add_option("--eps", o.eps, "radii, e.g. --eps 0.05,0.1 or 8/255")->required()->delimiter(',');
   cmd->add_option("--alpha", o.alpha, "absolute step size (default 2.5*eps/steps)");
-  cmd->add_option("--steps", o.steps, "iterations of iterative attacks")->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", o.steps, "iterations of iterative attacks (default: PGD 10, APGD and auto 100)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--restarts", o.restarts, "restarts (per-example worst case)")->check(CLI::PositiveNumber);
+  cmd->add_option("--targets", o.targets, "apgd-t, auto: target classes (default min(9, classes - 1))")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--queries", o.queries, "square, auto: queries per example")->check(CLI::PositiveNumber);
   cmd->add_option("--random-start", o.random_start, "none, sphere or ball")->check(CLI::IsMember({"none", "sphere", "ball"}));
   cmd->add_option("--examples", o.examples, "test examples attacked (0: all)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", o.seed, "seed of the attacks' random starts")->check(CLI::NonNegativeNumber);
@@ -64,10 +69,18 @@ int run_attack_command(const AttackCommandOptions& o) {
   const Victim victim = make_victim([model](const torch::Tensor& x) mutable { return model->forward(x); }, test.box);
   const RandomStart start = parse_random_start(o.random_start);
   std::vector<AttackPlan> plans;
-  for (const auto& name : o.attacks) plans.push_back({name, 2.5 / o.steps, o.steps, start, o.restarts, {}, alpha});
+  for (const auto& name : o.attacks) {
+    const int steps = o.steps > 0 ? o.steps : std::max(find_attack(name).default_steps, 1);
+    AttackPlan plan{name, 2.5 / steps, steps, start, o.restarts, {}, alpha};
+    plan.targets = o.targets;
+    plan.queries = o.queries;
+    plans.push_back(plan);
+  }
+  const std::string model_name = std::filesystem::path(o.model).stem().string();
   const std::vector<RobustAccuracyPoint> rows =
-      robust_accuracy_curve(std::filesystem::path(o.model).stem().string(), victim, test.inputs, test.labels, plans,
-                            eps_values, static_cast<uint64_t>(o.seed));
+      robust_accuracy_curve(model_name, victim, test.inputs, test.labels, plans, eps_values, static_cast<uint64_t>(o.seed));
+  const std::vector<std::string> warnings =
+      gradient_masking_warnings(model_name, victim, test.inputs, test.labels, rows, static_cast<uint64_t>(o.seed));
 
   if (!o.out.empty()) write_file_atomically(o.out, robust_accuracy_csv(rows));
   if (!o.runtime.quiet) {
@@ -79,6 +92,7 @@ int run_attack_command(const AttackCommandOptions& o) {
                 << std::setw(11) << r.alpha << std::setw(7) << r.steps << std::fixed << std::setprecision(4)
                 << r.accuracy << std::defaultfloat << "\n";
   }
+  for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
   return 0;
 }
 

@@ -1,7 +1,7 @@
 // `robustlab attack --model FILE --attack NAME --eps LIST`: robust accuracy of a saved model
 // (a model.pt or checkpoint.pt, or a study's binary.pt) on test images of its dataset, with its
 // own task's labels, per attack and as the per-example worst case; the same attack options and
-// the same CSV columns as the studies.
+// the same CSV columns as the studies, and the gradient-masking warnings every evaluation gets.
 #pragma once
 #include <string>
 #include <vector>
@@ -17,8 +17,10 @@ struct AttackCommandOptions {
   std::vector<std::string> attacks;
   std::vector<std::string> eps;  // numbers or fractions (8/255)
   std::string alpha;             // absolute step; default 2.5·eps/steps
-  int steps = 10;
+  int steps = 0;  // 0: each attack's own default (PGD 10, APGD and auto 100)
   int restarts = 1;
+  int targets = 0;     // apgd-t, auto; 0: min(9, classes − 1)
+  int queries = 1000;  // square, auto (AutoAttack uses 5000)
   std::string random_start = "ball";
   int64_t examples = 1000;
   int64_t seed = 0;

@@ -34,9 +34,9 @@ void print_summary(const StudyResult& r, const std::string& dir, double seconds)
   std::cout << std::fixed << std::setprecision(3);
   std::cout << r.study << " (seed " << r.seed << ") finished in " << std::setprecision(1) << seconds << " s\n";
   for (const auto& m : r.models) {
-    std::cout << "  " << std::left << std::setw(10) << m.name << " clean accuracy " << std::setprecision(3)
+    std::cout << "  " << std::left << std::setw(12) << m.name << " clean accuracy " << std::setprecision(3)
               << m.clean_accuracy << ", critical radius (" << r.norm << ") ";
-    if (m.critical_radius) std::cout << std::setprecision(1) << *m.critical_radius;
+    if (m.critical_radius) std::cout << std::defaultfloat << std::setprecision(4) << *m.critical_radius << std::fixed;
     else std::cout << "not reached";
     std::cout << "\n";
   }

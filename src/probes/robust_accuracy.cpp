@@ -1,5 +1,7 @@
 #include "probes/robust_accuracy.h"
 
+#include <set>
+
 #include "models/classification.h"
 #include "runtime/progress.h"
 #include "runtime/random.h"
@@ -30,6 +32,23 @@ torch::Tensor survives(const Victim& victim, const torch::Tensor& x, const torch
 
 }  // namespace
 
+AttackSpec attack_spec(const AttackPlan& plan, double eps) {
+  const AttackInfo& info = find_attack(plan.name);
+  AttackSpec spec;
+  spec.name = plan.name;
+  spec.eps = eps;
+  if (info.reads(kAlpha)) spec.alpha = plan.alpha ? *plan.alpha : plan.alpha_per_eps * eps;
+  if (info.kind == AttackKind::OneStep) spec.alpha = eps;
+  if (info.name == "apgd-ce" || info.name == "apgd-t") spec.alpha = 2 * eps;
+  spec.steps = info.reads(kSteps) ? plan.steps : info.kind == AttackKind::OneStep ? 1 : 0;
+  spec.random_start = info.reads(kRandomStart) ? plan.random_start : RandomStart::None;
+  spec.restarts = info.reads(kRestarts) ? plan.restarts : 1;
+  spec.targets = info.reads(kTargets) ? plan.targets : 0;
+  spec.queries = info.reads(kQueries) ? plan.queries : 0;
+  if (info.kind == AttackKind::BlackBox) spec.steps = plan.queries;
+  return spec;
+}
+
 std::vector<RobustAccuracyPoint> robust_accuracy_curve(
     const std::string& model_name, const Victim& victim, const torch::Tensor& inputs,
     const torch::Tensor& labels, const std::vector<AttackPlan>& attacks,
@@ -46,15 +65,17 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(
     torch::NoGradGuard no_grad;
     clean_correct = is_correct(victim.forward(inputs), labels);
   }
-  for (double eps : eps_grid) {
-    // norm -> examples classified correctly clean and under every attack: robust <= clean always.
-    std::map<std::string, torch::Tensor> worst;
+  // norm -> examples classified correctly clean and under every attack at every ε so far (the
+  // grid is walked in increasing ε): robust <= clean, and never rising with ε.
+  std::vector<double> grid = eps_grid;
+  std::sort(grid.begin(), grid.end());
+  std::map<std::string, torch::Tensor> worst;
+  for (double eps : grid) {
+    std::set<std::string> norms_here;
     for (const auto& plan : attacks) {
       if (!runs_at(plan, eps)) continue;
       const AttackInfo& info = find_attack(plan.name);
-      AttackSpec spec{plan.name, eps, plan.alpha ? *plan.alpha : plan.alpha_per_eps * eps, plan.steps,
-                      plan.random_start, plan.restarts};
-      if (!info.iterative) spec = AttackSpec{plan.name, eps, eps, 1, RandomStart::None, 1};
+      const AttackSpec spec = attack_spec(plan, eps);
       // Each (attack, ε) has its own random stream: the numbers do not depend on the order run.
       const std::string stream = "attack/" + model_name + "/" + plan.name + "/" +
                                  std::to_string(plan.steps) + "/" + std::to_string(eps);
@@ -62,12 +83,13 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(
       const torch::Tensor ok = survives(victim, inputs, labels, spec, gen, batch_size);
       const std::string norm = norm_name(info.norm);
       worst[norm] = (worst.count(norm) ? worst[norm] : clean_correct) & ok;
+      norms_here.insert(norm);
       rows.push_back({model_name, plan.name, norm, eps, spec.alpha, spec.steps, spec.restarts,
                       seed, ok.sum().item<double>() / n});
       progress.advance();
     }
-    for (const auto& [norm, ok] : worst)
-      rows.push_back({model_name, "worst", norm, eps, 0, 0, 0, seed, ok.sum().item<double>() / n});
+    for (const auto& norm : norms_here)
+      rows.push_back({model_name, "worst", norm, eps, 0, 0, 0, seed, worst[norm].sum().item<double>() / n});
   }
   return rows;
 }

@@ -1,5 +1,7 @@
 // Robust accuracy of a model against a list of attacks over a grid of ε, and the per-example
 // worst case over those attacks (per norm: an ℓ2 and an ℓ∞ ball are different threat models).
+// The ε-balls are nested, so an example broken at some ε is broken at every larger one: the
+// worst case at ε also counts the attacks at every smaller ε of the grid, and never rises with ε.
 #pragma once
 #include <ATen/core/Tensor.h>
 #include <optional>
@@ -19,12 +21,18 @@ struct AttackPlan {
   int restarts = 1;
   std::vector<double> only_eps;  // run only at these ε of the grid (empty: all)
   std::optional<double> alpha;   // an absolute step at every ε instead of alpha_per_eps · ε
+  int targets = 0;               // apgd-t, auto (0: min(9, classes − 1))
+  int queries = 1000;            // square, auto
 };
+
+// The spec an attack plan runs with at ε. Fields the attack does not read are zeroed, and alpha
+// holds the step the attack actually takes: ε for one-step attacks, 2ε (the first step) for APGD.
+AttackSpec attack_spec(const AttackPlan& plan, double eps);
 
 struct RobustAccuracyPoint {
   std::string model, attack, norm;  // attack "worst": per-example worst case over the attacks
   double eps = 0, alpha = 0;
-  int steps = 0, restarts = 0;
+  int steps = 0, restarts = 0;  // steps: iterations, or queries for a score-based attack
   uint64_t seed = 0;
   double accuracy = 0;
 };

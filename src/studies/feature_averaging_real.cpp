@@ -25,6 +25,7 @@
 #include "models/two_layer_relu.h"
 #include "probes/accuracy.h"
 #include "probes/feature_cosine.h"
+#include "probes/gradient_masking.h"
 #include "runtime/random.h"
 #include "runtime/user_error.h"
 #include "studies/image_training.h"
@@ -229,6 +230,8 @@ StudyResult run_feature_averaging_real(const Config& c, const RunContext& ctx) {
       const auto rows = robust_accuracy_curve(name, victim, test.inputs, test.labels, plan, grid, seed);
       result.robust_accuracy.insert(result.robust_accuracy.end(), rows.begin(), rows.end());
     }
+    for (auto& w : gradient_masking_warnings(name, victim, test.inputs, test.labels, result.robust_accuracy, seed))
+      result.warnings.push_back(std::move(w));
   }
 
   // --- probes -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include "probes/accuracy.h"
 #include "runtime/random.h"
 #include "runtime/user_error.h"
+#include "studies/adversarial_keys.h"
 #include "studies/study.h"
 #include "train/augment.h"
 #include "train/state_file.h"
@@ -32,6 +33,7 @@ void add_image_training_keys(Schema& s, const ImageKeyDefaults& d) {
       .number("train.schedule_gamma", 0.1, "step schedule: decay factor", 0, 1)
       .text("train.augment", "none", "none, or crop-flip (pad 4, random crop, horizontal flip)", {"none", "crop-flip"})
       .integer("train.patience", 0, "early stopping: epochs without a better validation accuracy (0: off)", 0);
+  add_adversarial_keys(s, "adversarial", d.adversarial);
 }
 
 Schema image_training_schema() {
@@ -95,6 +97,7 @@ TrainOptions training_options(const Config& c) {
   o.schedule_step = c.integer("train.schedule_step");
   o.schedule_gamma = c.number("train.schedule_gamma");
   o.patience = c.integer("train.patience");
+  o.adversarial = read_adversarial_keys(c, "adversarial", std::nullopt);
   if (c.text("train.augment") == "crop-flip")
     o.augment = [](const torch::Tensor& x, at::Generator& gen) { return random_crop_flip(x, 4, gen); };
   return o;
@@ -110,6 +113,7 @@ TrainedClassifier train_image_classifier(const std::string& name, const ImageMod
   ImageClassifier model = out.model;
   const Forward forward = [model](const torch::Tensor& x) mutable { return model->forward(x); };
   const Dataset train_on = train_set.to(device), validate_on = validation.to(device);
+  options.adversarial.box = train_set.box;
   if (validate_on.size() > 0)
     options.validate = [forward, validate_on] { return accuracy(forward, validate_on.inputs, validate_on.labels); };
   at::Generator order_gen = make_generator(seed, ("train/" + name).c_str());

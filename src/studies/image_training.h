@@ -26,10 +26,11 @@ struct ImageKeyDefaults {
   double lr = 0.05, momentum = 0.9, weight_decay = 5e-4;
   int64_t epochs = 10, batch_size = 128;
   std::string schedule = "cosine";
+  AdversarialTraining adversarial;  // method none: standard training
 };
 
 // data.name, data.root, data.train_size, data.validation_size, data.test_size, data.labels,
-// data.positive_classes; model.architecture, model.hidden; train.*.
+// data.positive_classes; model.architecture, model.hidden; train.*; adversarial.*.
 void add_image_training_keys(Schema& schema, const ImageKeyDefaults& defaults);
 
 // The config of `robustlab train`: seed and the keys above with their defaults.

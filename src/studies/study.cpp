@@ -1,6 +1,7 @@
 #include "studies/study.h"
 
 #include "runtime/find_by_name.h"
+#include "studies/adversarial_training.h"
 #include "studies/feature_averaging.h"
 #include "studies/feature_averaging_real.h"
 
@@ -34,6 +35,10 @@ const std::vector<Study>& all_studies() {
        "10-class net read out as binary (Fashion-MNIST by default; MNIST, CIFAR-10)",
        Workload::Elementwise,  // convolutions (oneDNN) and small GEMMs
        feature_averaging_real_schema, run_feature_averaging_real},
+      {"adversarial-training",
+       "PGD adversarial training (Madry 2018) against standard training of the same CNN, evaluated "
+       "with FGSM, PGD and AutoAttack, with gradient-masking checks (Fashion-MNIST)",
+       Workload::Elementwise, adversarial_training_schema, run_adversarial_training},
   };
   return studies;
 }

@@ -43,6 +43,8 @@ TrainLog train(torch::nn::Module& model, const Forward& forward, const torch::Te
   const int64_t total_steps = o.steps > 0 ? std::min(o.steps, epochs * steps_per_epoch) : epochs * steps_per_epoch;
   std::unique_ptr<torch::optim::Optimizer> optimizer = make_optimizer(model, o);
   scheduled_lr(o, 0, epochs);  // an unknown schedule fails before any work
+  check_adversarial_training(o.adversarial);
+  const auto set_mode = [&model](bool train) { model.train(train); };
 
   LoopState s;
   if (o.resume && !o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path))
@@ -69,13 +71,9 @@ TrainLog train(torch::nn::Module& model, const Forward& forward, const torch::Te
         y = labels.index_select(0, idx);
       }
       if (o.augment) x = o.augment(x, gen);
-      if (o.perturb) {
-        model.eval();
-        x = o.perturb(x, y);
-        model.train();
-      }
+      const double eps = warmed_up_eps(o.adversarial, s.step, steps_per_epoch);
+      const torch::Tensor loss = adversarial_training_loss(o.adversarial, forward, set_mode, x, y, eps, gen);
       optimizer->zero_grad();
-      const torch::Tensor loss = per_example_loss(forward(x), y).mean();
       loss.backward();
       optimizer->step();
       epoch_losses.push_back(loss.detach());

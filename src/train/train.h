@@ -5,7 +5,8 @@
 // set per epoch by a schedule:  constant;  step: lr·γ^⌊e/s⌋;  cosine: lr·(1 + cos(π e/E))/2.
 // Optional, each a field of TrainOptions rather than a copy of the loop:
 //   augment     a random transform of each minibatch (crop+flip for images, train/augment.h);
-//   perturb     replaces the batch by a perturbed one (adversarial training plugs in here);
+//   adversarial the loss on adversarial inputs instead of (or mixed with) the clean loss: PGD,
+//               fast FGSM, TRADES, one-step (train/adversarial_training.h);
 //   validate    a metric after every epoch (higher is better); early stopping after `patience`
 //               epochs without improvement, ending with the best epoch's weights;
 //   checkpoint  written atomically after every epoch; with resume, a run continues from it and
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "attacks/attack.h"
+#include "train/adversarial_training.h"
 
 namespace torch::nn {
 class Module;
@@ -39,8 +41,7 @@ struct TrainOptions {
   double schedule_gamma = 0.1;        // step: decay factor
 
   std::function<at::Tensor(const at::Tensor& x, at::Generator&)> augment;
-  // (x, y) -> inputs to take the step on, called with the model in eval mode.
-  std::function<at::Tensor(const at::Tensor&, const at::Tensor&)> perturb;
+  AdversarialTraining adversarial;
   std::function<double()> validate;  // called with the model in eval mode
   int64_t patience = 0;              // early stopping; 0: never stop early
 
