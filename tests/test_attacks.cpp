@@ -111,6 +111,7 @@ TEST(AttackInvariants, EveryAttackStaysInItsBallAndTheBox) {
   victim.class_direction = torch::randn({40}) / std::sqrt(40.0);
   victim.class_direction /= victim.class_direction.norm();
   for (const auto& attack : all_attacks()) {
+    if (attack.name == "apgd-t") continue;  // DLR needs 3+ classes: test_attack_suite.cpp
     for (double eps : {0.05, 0.3, 2.0}) {
       at::Generator gen = make_generator(1);
       AttackSpec s = spec(attack.name, eps, 10);
