@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
   robustlab::keep_freed_memory_for_reuse();
   if (const char* architecture = std::getenv("ROBUSTLAB_BENCH_PLAIN")) {
     const auto t = robustlab::bench::plain_libtorch_throughput(architecture, std::getenv("ROBUSTLAB_BENCH_ROOT"),
-                                                               20000, 2000);
-    std::printf("%.3f %.3f\n", t.train_examples_per_s, t.pgd10_examples_per_s);
+                                                               20000, 2000, 5000);
+    std::printf("%.3f %.3f %.3f\n", t.train_examples_per_s, t.pgd10_examples_per_s, t.pgd_training_examples_per_s);
     return 0;
   }
   if (std::getenv("ROBUSTLAB_BENCH_GEMM_ONLY")) {

@@ -20,10 +20,23 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The textbook l-inf PGD loop: uniform random start, signed steps, clip to the ball and [0, 1].
+torch::Tensor textbook_pgd(nn::Sequential& model, const torch::Tensor& x, const torch::Tensor& y, double eps,
+                           double alpha, int steps) {
+  torch::Tensor x_adv = (x + torch::empty_like(x).uniform_(-eps, eps)).clamp(0, 1);
+  for (int step = 0; step < steps; ++step) {
+    x_adv.requires_grad_(true);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x_adv), y);
+    const torch::Tensor grad = torch::autograd::grad({loss}, {x_adv})[0];
+    x_adv = torch::min(torch::max(x_adv.detach() + alpha * grad.sign(), x - eps), x + eps).clamp(0, 1);
+  }
+  return x_adv.detach();
+}
+
 }  // namespace
 
 Throughput plain_libtorch_throughput(const std::string& architecture, const std::string& root,
-                                     long train_examples, long test_examples) {
+                                     long train_examples, long test_examples, long adversarial_examples) {
   nn::Sequential model = plain_model(architecture);
   torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
   auto train_loader = torch::data::make_data_loader<torch::data::samplers::RandomSampler>(
@@ -49,17 +62,24 @@ Throughput plain_libtorch_throughput(const std::string& architecture, const std:
   seen = 0;
   start = std::chrono::steady_clock::now();
   for (auto& batch : *test_loader) {
-    const torch::Tensor x = batch.data;
-    torch::Tensor x_adv = (x + torch::empty_like(x).uniform_(-eps, eps)).clamp(0, 1);
-    for (int step = 0; step < 10; ++step) {
-      x_adv.requires_grad_(true);
-      const torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x_adv), batch.target);
-      const torch::Tensor grad = torch::autograd::grad({loss}, {x_adv})[0];
-      x_adv = torch::min(torch::max(x_adv.detach() + alpha * grad.sign(), x - eps), x + eps).clamp(0, 1);
-    }
-    if ((seen += x.size(0)) >= test_examples) break;
+    textbook_pgd(model, batch.data, batch.target, 0.1, 0.025, 10);
+    if ((seen += batch.data.size(0)) >= test_examples) break;
   }
   t.pgd10_examples_per_s = seen / seconds_since(start);
+
+  // Madry adversarial training: each minibatch replaced by its PGD-7 point (crafted in eval mode).
+  seen = 0;
+  start = std::chrono::steady_clock::now();
+  for (auto& batch : *train_loader) {
+    model->eval();
+    const torch::Tensor x_adv = textbook_pgd(model, batch.data, batch.target, 0.1, 0.025, 7);
+    model->train();
+    optimizer.zero_grad();
+    torch::nn::functional::cross_entropy(model->forward(x_adv), batch.target).backward();
+    optimizer.step();
+    if ((seen += batch.data.size(0)) >= adversarial_examples) break;
+  }
+  t.pgd_training_examples_per_s = seen / seconds_since(start);
   return t;
 }
 

@@ -10,10 +10,11 @@ namespace robustlab::bench {
 struct Throughput {
   double train_examples_per_s = 0;  // one epoch of SGD (momentum 0.9), batch 128
   double pgd10_examples_per_s = 0;  // l-inf PGD, 10 steps, eps 0.1, batch 500, eval mode
+  double pgd_training_examples_per_s = 0;  // one epoch of Madry training: PGD-7, eps 0.1, alpha 0.025
 };
 
 // root: a directory with the uncompressed IDX files (torch::data::datasets::MNIST's names).
 Throughput plain_libtorch_throughput(const std::string& architecture, const std::string& root,
-                                     long train_examples, long test_examples);
+                                     long train_examples, long test_examples, long adversarial_examples);
 
 }  // namespace robustlab::bench
