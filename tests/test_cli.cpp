@@ -24,7 +24,8 @@ TEST(Cli, ListShowsEveryKindOneLineEach) {
   const Result r = run_robustlab("list");
   EXPECT_EQ(r.code, 0);
   for (const char* word : {"study    feature-averaging", "attack   pgd-l2", "attack   pgd-linf", "attack   fgsm",
-                           "attack   fgm", "attack   feature-average", "model", "dataset", "probe"})
+                           "attack   fgm", "attack   feature-average", "attack   apgd-ce", "attack   apgd-t",
+                           "attack   square", "attack   auto", "study    adversarial-training", "model", "dataset", "probe"})
     EXPECT_NE(r.output.find(word), std::string::npos) << word;
 }
 

@@ -106,6 +106,22 @@ TEST(TrainCommand, KilledAtAnyMomentAndResumedEndsWithTheUninterruptedWeights) {
   EXPECT_NEAR(accuracy_of(clean), read_json(reference + "/results.json")["test_accuracy"].get<double>(), 1e-9);  // CSV precision
   EXPECT_LT(accuracy_of(pgd), accuracy_of(clean));
   EXPECT_LE(accuracy_of(pgd), accuracy_of(fgsm) + 0.02);  // PGD at least about as strong as one step
+
+  // auto on the same model: at least as strong as PGD; impossible targeted attacks are refused.
+  const std::string auto_csv = fresh_dir("attack_auto") + ".csv";
+  const Result automatic = run_robustlab("attack --model " + reference + "/model.pt --attack auto --eps 0.1 --steps 10 "
+                                         "--targets 2 --queries 50 --examples 300 -q --out " + auto_csv);
+  ASSERT_EQ(automatic.code, 0) << automatic.output;
+  std::ifstream auto_in(auto_csv);
+  std::string auto_row;
+  while (std::getline(auto_in, line))
+    if (line.rfind("model,auto,linf,0.1,", 0) == 0) auto_row = line;
+  ASSERT_FALSE(auto_row.empty());
+  EXPECT_LE(accuracy_of(auto_row), accuracy_of(pgd) + 0.01);
+  const Result too_many = run_robustlab("attack --model " + reference + "/model.pt --attack apgd-t --targets 10 "
+                                        "--eps 0.1 --steps 2 --examples 20 -q");
+  EXPECT_EQ(too_many.code, 2);
+  EXPECT_NE(too_many.output.find("below the class count 10"), std::string::npos) << too_many.output;
 }
 
 TEST(TrainCommand, BadInputIsOneLineExitTwoAndNothingWritten) {

@@ -187,7 +187,7 @@ Schema feature_averaging_schema() {
       .integer("train.steps", 100, "gradient steps", 1)
       .integer("train.batch_size", 100, "minibatch size (sgd only)", 1)
       .texts("attack.names", {"pgd-l2", "feature-average"}, "attacks run at every eps",
-             {"pgd-l2", "pgd-linf", "fgm", "fgsm", "feature-average"})
+             {"pgd-l2", "pgd-linf", "fgm", "fgsm", "apgd-ce", "square", "auto", "feature-average"})
       .number("attack.eps_min", 2.0, "first eps of the grid (l2)", 0)
       .number("attack.eps_max", 80.0, "last eps of the grid", 0)
       .number("attack.eps_step", 2.0, "grid spacing", 1e-9)
