@@ -11,14 +11,13 @@
 namespace robustlab {
 namespace {
 
-bool is_white_box(const std::string& attack) {
-  if (attack == "worst") return false;
-  const AttackKind kind = find_attack(attack).kind;
-  return kind == AttackKind::OneStep || kind == AttackKind::Iterative;
-}
-
 AttackKind kind_of(const std::string& attack) {
   return attack == "worst" ? AttackKind::Ensemble : find_attack(attack).kind;
+}
+
+bool is_white_box(const std::string& attack) {
+  const AttackKind kind = kind_of(attack);
+  return kind == AttackKind::OneStep || kind == AttackKind::Iterative;
 }
 
 std::string describe(const RobustAccuracyPoint& p) {

@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <limits>
 
-#include "models/classification.h"
 #include "runtime/progress.h"
 #include "runtime/user_error.h"
 #include "train/checkpoint.h"
