@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "fashion_mnist_mlp.h"
 #include "data/image_datasets.h"
 #include "data/splits.h"
 #include "probes/accuracy.h"
@@ -57,12 +58,7 @@ struct SmallTask {
     train = s.train;
     validation = s.validation;
     test = s.test;
-    spec.architecture = "mlp";
-    spec.input_shape = {1, 28, 28};
-    spec.outputs = 10;
-    spec.hidden = {64};
-    spec.channel_mean = data.channel_mean;
-    spec.channel_std = data.channel_std;
+    spec = fashion_mnist_mlp(data, 64);
   }
   TrainedClassifier fit(const AdversarialTraining& adversarial, const std::string& optimizer = "adam") const {
     TrainOptions o;

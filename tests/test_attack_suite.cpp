@@ -7,6 +7,7 @@
 #include "attacks/norm_ball.h"
 #include "data/image_datasets.h"
 #include "data/splits.h"
+#include "fashion_mnist_mlp.h"
 #include "models/classification.h"
 #include "models/image_classifier.h"
 #include "probes/accuracy.h"
@@ -197,13 +198,7 @@ struct TrainedNet {
   TrainedNet() {
     const ImageData data = load_image_dataset("fashion-mnist", "");
     const Splits splits = split_image_data(data, 4000, 200, 300);
-    ImageModelSpec spec;
-    spec.architecture = "mlp";
-    spec.input_shape = {1, 28, 28};
-    spec.outputs = 10;
-    spec.hidden = {64};
-    spec.channel_mean = data.channel_mean;
-    spec.channel_std = data.channel_std;
+    const ImageModelSpec spec = fashion_mnist_mlp(data, 64);
     TrainOptions o;
     o.optimizer = "adam";
     o.lr = 2e-3;
