@@ -32,12 +32,6 @@ Evaluation evaluate(const Forward& forward, const Loss& loss_fn, const torch::Te
   return {loss.detach(), grad, is_correct(outputs.detach(), labels).logical_not()};
 }
 
-// x + δ with δ projected onto the ε-ball, then into the box.
-torch::Tensor project(const torch::Tensor& x, const torch::Tensor& point, double eps, Norm norm,
-                      const std::optional<Box>& box) {
-  return clamp_to_box(x + project_to_ball_(point - x, eps, norm), box);
-}
-
 // Where mask[i], rows of a, else rows of b.
 torch::Tensor pick(const torch::Tensor& mask, const torch::Tensor& a, const torch::Tensor& b) {
   return torch::where(per_example(mask, a), a, b);
@@ -54,11 +48,11 @@ torch::Tensor apgd_run(const Forward& forward, const Loss& loss_fn, const std::o
   const int period_decrease = std::max(static_cast<int>(0.03 * steps), 1);
   constexpr double rho = 0.75, momentum = 0.75;
 
-  torch::Tensor x_adv = project(x, x + random_perturbation(x, eps, norm, RandomStart::Sphere, gen), eps, norm, box);
+  torch::Tensor x_adv = project_to_ball_and_box(x, x + random_perturbation(x, eps, norm, RandomStart::Sphere, gen), eps, norm, box);
   Evaluation e = evaluate(forward, loss_fn, x_adv, labels, loss_labels);
   torch::Tensor x_best = x_adv, loss_best = e.loss, grad_best = e.grad;
   torch::Tensor fooled = e.fooled, x_fooled = x_adv;  // x_fooled: the first misclassified iterate
-  torch::Tensor step = torch::full({x.size(0)}, 2.0 * eps, x.options());
+  torch::Tensor step = torch::full({x.size(0)}, kApgdFirstStepPerEps * eps, x.options());
   torch::Tensor x_prev = x_adv, loss_prev = e.loss;
   torch::Tensor increases = torch::zeros({x.size(0)}, x.options());
   torch::Tensor best_at_check = loss_best, halved_at_check = torch::zeros_like(fooled);
@@ -66,8 +60,8 @@ torch::Tensor apgd_run(const Forward& forward, const Loss& loss_fn, const std::o
 
   for (int k = 0; k < steps; ++k) {
     const double a = k == 0 ? 1.0 : momentum;
-    const torch::Tensor z = project(x, x_adv + per_example(step, x) * steepest_ascent(e.grad, norm), eps, norm, box);
-    const torch::Tensor x_next = project(x, x_adv + a * (z - x_adv) + (1 - a) * (x_adv - x_prev), eps, norm, box);
+    const torch::Tensor z = project_to_ball_and_box(x, x_adv + per_example(step, x) * steepest_ascent(e.grad, norm), eps, norm, box);
+    const torch::Tensor x_next = project_to_ball_and_box(x, x_adv + a * (z - x_adv) + (1 - a) * (x_adv - x_prev), eps, norm, box);
     x_prev = x_adv;
     x_adv = x_next;
     e = evaluate(forward, loss_fn, x_adv, labels, loss_labels);

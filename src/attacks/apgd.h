@@ -5,6 +5,8 @@
 
 namespace robustlab {
 
+constexpr double kApgdFirstStepPerEps = 2.0;  // η_0 = 2ε
+
 // One run of Auto-PGD (Croce & Hein 2020) from a random point of the ε-sphere, maximising
 // loss(forward(x_adv), loss_labels) per example. `labels` decide which examples are fooled.
 // Returns, per example, the first misclassified iterate, or else the iterate of highest loss.

@@ -19,23 +19,23 @@ Victim make_victim(Forward forward, std::optional<Box> box) {
 const std::vector<AttackInfo>& all_attacks() {
   constexpr unsigned pgd_params = kAlpha | kSteps | kRandomStart | kRestarts;
   static const std::vector<AttackInfo> attacks = {
-      {"fgsm", Norm::Linf, AttackKind::OneStep, 0, 1, fgsm,
+      {"fgsm", Norm::Linf, AttackKind::OneStep, 0, 1, 1.0, fgsm,
        "one signed-gradient step of size eps (Goodfellow 2015)"},
-      {"fgm", Norm::L2, AttackKind::OneStep, 0, 1, fgm,
+      {"fgm", Norm::L2, AttackKind::OneStep, 0, 1, 1.0, fgm,
        "one normalised-gradient step of size eps (Miyato 2017)"},
-      {"pgd-linf", Norm::Linf, AttackKind::Iterative, pgd_params, 10, pgd_linf,
+      {"pgd-linf", Norm::Linf, AttackKind::Iterative, pgd_params, 10, 0, pgd_linf,
        "projected signed-gradient ascent, restarts, best iterate (Madry 2018)"},
-      {"pgd-l2", Norm::L2, AttackKind::Iterative, pgd_params, 10, pgd_l2,
+      {"pgd-l2", Norm::L2, AttackKind::Iterative, pgd_params, 10, 0, pgd_l2,
        "projected normalised-gradient ascent, restarts, best iterate (Madry 2018)"},
-      {"apgd-ce", Norm::Linf, AttackKind::Iterative, kSteps | kRestarts, 100, apgd_ce,
+      {"apgd-ce", Norm::Linf, AttackKind::Iterative, kSteps | kRestarts, 100, kApgdFirstStepPerEps, apgd_ce,
        "auto-PGD on cross-entropy: momentum, step halving at checkpoints (Croce & Hein 2020)"},
-      {"apgd-t", Norm::Linf, AttackKind::Iterative, kSteps | kRestarts | kTargets, 100, apgd_t,
+      {"apgd-t", Norm::Linf, AttackKind::Iterative, kSteps | kRestarts | kTargets, 100, kApgdFirstStepPerEps, apgd_t,
        "auto-PGD on the targeted DLR loss, one run per target class (Croce & Hein 2020)"},
-      {"square", Norm::Linf, AttackKind::BlackBox, kRestarts | kQueries, 0, square,
+      {"square", Norm::Linf, AttackKind::BlackBox, kRestarts | kQueries, 0, 0, square,
        "score-based random search over square patches, no gradients (Andriushchenko 2020)"},
-      {"auto", Norm::Linf, AttackKind::Ensemble, kSteps | kTargets | kQueries, 100, auto_attack,
+      {"auto", Norm::Linf, AttackKind::Ensemble, kSteps | kTargets | kQueries, 100, 0, auto_attack,
        "per-example worst of apgd-ce, apgd-t, square on the points still standing (AutoAttack)"},
-      {"feature-average", Norm::L2, AttackKind::Analytic, 0, 0, feature_average,
+      {"feature-average", Norm::L2, AttackKind::Analytic, 0, 0, 0, feature_average,
        "analytic: x - eps*y*u along the averaged class direction (Li et al. 2024)"},
   };
   return attacks;

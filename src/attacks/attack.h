@@ -65,6 +65,9 @@ struct AttackInfo {
   AttackKind kind;
   unsigned params;    // AttackParam bits
   int default_steps;  // the paper's iteration count, where the attack has steps
+  // Attacks that fix their own step (not read from alpha): its size as a multiple of eps (FGSM and
+  // FGM step eps; APGD starts at 2 eps). Reported as the run's alpha. 0: none, or alpha.
+  double own_step_per_eps;
   AttackFn run;
   std::string summary;
   bool reads(AttackParam p) const { return (params & p) != 0; }

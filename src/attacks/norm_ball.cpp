@@ -52,4 +52,9 @@ torch::Tensor clamp_to_box(const torch::Tensor& x_adv, const std::optional<Box>&
   return box ? x_adv.clamp(box->lo, box->hi) : x_adv;
 }
 
+torch::Tensor project_to_ball_and_box(const torch::Tensor& x, const torch::Tensor& point, double eps, Norm norm,
+                                      const std::optional<Box>& box) {
+  return clamp_to_box(x + project_to_ball_(point - x, eps, norm), box);
+}
+
 }  // namespace robustlab

@@ -29,4 +29,8 @@ at::Tensor random_perturbation(const at::Tensor& like, double eps, Norm norm, Ra
 // x + δ with every coordinate clamped into the box (which only shrinks |δ_i|, since x is in it).
 at::Tensor clamp_to_box(const at::Tensor& x_adv, const std::optional<Box>& box);
 
+// The point `point` pulled back to the ε-ball around x, then into the box.
+at::Tensor project_to_ball_and_box(const at::Tensor& x, const at::Tensor& point, double eps, Norm norm,
+                                   const std::optional<Box>& box);
+
 }  // namespace robustlab

@@ -76,8 +76,7 @@ torch::Tensor pgd_last_iterate(const Forward& forward, const Loss& loss, const s
   torch::Tensor x_adv = clamp_to_box(x + delta0, box);
   for (int t = 0; t < steps; ++t) {
     const torch::Tensor grad = input_gradient(forward, loss, x_adv, targets);
-    torch::Tensor delta = x_adv - x;
-    x_adv = clamp_to_box(x + project_to_ball_(delta.add_(steepest_ascent(grad, norm), alpha), eps, norm), box);
+    x_adv = project_to_ball_and_box(x, x_adv + alpha * steepest_ascent(grad, norm), eps, norm, box);
   }
   return x_adv.detach();
 }

@@ -37,9 +37,7 @@ AttackSpec attack_spec(const AttackPlan& plan, double eps) {
   AttackSpec spec;
   spec.name = plan.name;
   spec.eps = eps;
-  if (info.reads(kAlpha)) spec.alpha = plan.alpha ? *plan.alpha : plan.alpha_per_eps * eps;
-  if (info.kind == AttackKind::OneStep) spec.alpha = eps;
-  if (info.name == "apgd-ce" || info.name == "apgd-t") spec.alpha = 2 * eps;
+  spec.alpha = !info.reads(kAlpha) ? info.own_step_per_eps * eps : plan.alpha ? *plan.alpha : plan.alpha_per_eps * eps;
   spec.steps = info.reads(kSteps) ? plan.steps : info.kind == AttackKind::OneStep ? 1 : 0;
   spec.random_start = info.reads(kRandomStart) ? plan.random_start : RandomStart::None;
   spec.restarts = info.reads(kRestarts) ? plan.restarts : 1;

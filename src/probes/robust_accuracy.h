@@ -26,7 +26,7 @@ struct AttackPlan {
 };
 
 // The spec an attack plan runs with at ε. Fields the attack does not read are zeroed, and alpha
-// holds the step the attack actually takes: ε for one-step attacks, 2ε (the first step) for APGD.
+// holds the step the attack actually takes (AttackInfo::own_step_per_eps where it fixes its own).
 AttackSpec attack_spec(const AttackPlan& plan, double eps);
 
 struct RobustAccuracyPoint {

@@ -23,8 +23,7 @@ double accuracy_at(const std::vector<RobustAccuracyPoint>& rows, const std::stri
                    double eps) {
   for (const auto& r : rows)
     if (r.model == model && r.attack == attack && std::abs(r.eps - eps) <= 1e-12) return r.accuracy;
-  throw UserError("verify: no " + attack + " accuracy for " + model + " at eps " + std::to_string(eps) +
-                  " (the grid attack.eps must contain adversarial.eps)");
+  throw std::logic_error("no " + attack + " accuracy for " + model + " at eps " + std::to_string(eps));
 }
 
 }  // namespace
@@ -83,6 +82,10 @@ StudyResult run_adversarial_training(const Config& c, const RunContext& ctx) {
   for (double e : c.numbers("attack.eps"))
     if (e > 0) grid.push_back(e);
   std::sort(grid.begin(), grid.end());
+  // The claims read the curves at the training radius: refuse a grid without it before training.
+  if (std::none_of(grid.begin(), grid.end(), [&](double e) { return std::abs(e - train_eps) <= 1e-12; }))
+    throw UserError("config key 'attack.eps': must contain adversarial.eps = " + claim_text("%g", train_eps) +
+                    ", where the claims are checked");
 
   const std::string config_toml = c.to_toml();
   TrainOptions standard_options = training_options(c);
