@@ -4,12 +4,12 @@
 // runtime/allocator.h), on this 2-core machine.
 #include <benchmark/benchmark.h>
 
-#include "data/orthogonal_clusters.h"
-#include "models/two_layer_relu.h"
+#include "data/synthetic/orthogonal_clusters.h"
+#include "models/two_layer/two_layer_relu.h"
 #include "probes/robust_accuracy.h"
 #include "runtime/random.h"
 #include "runtime/threads.h"
-#include "studies/feature_averaging.h"
+#include "studies/registry.h"
 #include "train/train.h"
 
 namespace robustlab::bench {
@@ -17,9 +17,10 @@ namespace {
 
 void BM_FeatureAveragingStudy(benchmark::State& state) {
   apply_thread_plan(plan_threads(0, Workload::Elementwise));
-  const Config config = Config::defaults(feature_averaging_schema());
+  const Study& study = find_study("feature-averaging");
+  const PreparedRun run = study.prepare(Config::defaults(study.schema()));
   for (auto _ : state) {
-    const StudyResult r = run_feature_averaging(config, RunContext{});
+    const StudyResult r = run.run(RunContext{});
     benchmark::DoNotOptimize(r.claims.data());
   }
 }
@@ -33,14 +34,19 @@ void BM_AttackSweep(benchmark::State& state) {
   TwoLayerReluOptions o;
   o.input_dim = 3072;
   TwoLayerRelu net(o, gen);
-  const Forward forward = [&](const torch::Tensor& x) { return net->forward(x); };
-  train(*net, forward, data.train.inputs, data.train.labels, TrainOptions{}, gen, "");
+  const Forward forward = forward_of(torch::nn::AnyModule(net));
+  TrainOptions gd;
+  gd.steps = 100;
+  train(torch::nn::AnyModule(net), data.train.inputs, data.train.labels, gd, gen, "");
   const int steps = static_cast<int>(state.range(0));
   std::vector<double> grid;
   for (int e = 2; e <= 80; e += 2) grid.push_back(e);
-  const std::vector<AttackPlan> plans = {{"pgd-l2", 0.25, steps, RandomStart::Sphere, 1, {}}};
+  AttackSpec pgd;
+  pgd.name = "pgd-l2";
+  pgd.steps = steps;
+  pgd.random_start = RandomStart::Sphere;
   for (auto _ : state) {
-    auto rows = robust_accuracy_curve("binary", make_victim(forward), data.test.inputs, data.test.labels, plans, grid, 0);
+    auto rows = robust_accuracy_curve("binary", make_victim(forward), data.test.inputs, data.test.labels, {{pgd, grid}}, 0);
     benchmark::DoNotOptimize(rows.data());
   }
   state.counters["pgd_steps_per_s"] = benchmark::Counter(

@@ -11,14 +11,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "data/file_bytes.h"
-#include "data/image_datasets.h"
-#include "data/splits.h"
+#include "data/images/file_bytes.h"
+#include "data/images/image_datasets.h"
+#include "data/images/splits.h"
 #include "plain_libtorch.h"
 #include "probes/robust_accuracy.h"
 #include "runtime/random.h"
 #include "runtime/threads.h"
-#include "studies/image_training.h"
+#include "experiment/image_task.h"
 
 namespace robustlab::bench {
 namespace {
@@ -62,30 +62,36 @@ Throughput reference(const std::string& architecture) {
 // Args: {0: mlp, 1: small-cnn}.
 void BM_ImageTrainingAndPgd10(benchmark::State& state) {
   const std::string architecture = state.range(0) == 0 ? "mlp" : "small-cnn";
-  apply_thread_plan(plan_threads(0, image_workload(architecture)));
+  ImageTraining standard = ImageTraining::defaults();
+  standard.model.architecture = architecture;
+  standard.train.epochs = 1;
+  standard.train.schedule = "constant";
+  standard.train.weight_decay = 0;
+  ImageTraining adversarial = standard;
+  adversarial.adversarial.method = "pgd";
+  adversarial.adversarial.eps = 0.1;
+  adversarial.adversarial.alpha = 0.025;
+  adversarial.adversarial.steps = 7;
+  apply_thread_plan(plan_threads(0, standard.workload()));
   const Splits splits = split_image_data(fashion_mnist(), kTrainExamples, 0, kTestExamples);
-  const Config config = Config::resolve(image_training_schema(), "", {"model.architecture=" + architecture, "train.epochs=1", "train.schedule=constant", "train.weight_decay=0"});
-  const ImageModelSpec spec = image_model_spec(config, fashion_mnist(), 10);
-  const Config adversarial = Config::resolve(
-      image_training_schema(), "", {"model.architecture=" + architecture, "train.epochs=1", "train.schedule=constant",
-                                    "train.weight_decay=0", "adversarial.method=pgd", "adversarial.eps=0.1",
-                                    "adversarial.alpha=0.025", "adversarial.steps=7"});
+  const ImageModelSpec spec = image_model_spec(standard.model, fashion_mnist(), 10);
   const Splits adversarial_splits = split_image_data(fashion_mnist(), kAdversarialExamples, 0, 1);
   double train_rate = 0, pgd_rate = 0, adversarial_rate = 0;
   for (auto _ : state) {
     auto start = std::chrono::steady_clock::now();
     const TrainedClassifier trained = train_image_classifier("bench", spec, splits.train, splits.validation,
-                                                             training_options(config), 0, torch::kCPU);
+                                                             standard.training_options(), RunContext{});
     train_rate = kTrainExamples / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ImageClassifier model = trained.model;
-    const Victim victim = make_victim([model](const torch::Tensor& x) mutable { return model->forward(x); }, Box{});
+    const Victim victim = make_victim(forward_of(torch::nn::AnyModule(trained.model)), Box{});
+    AttackSpec pgd;
+    pgd.name = "pgd-linf";
+    pgd.steps = 10;
     start = std::chrono::steady_clock::now();
-    robust_accuracy_curve("bench", victim, splits.test.inputs, splits.test.labels,
-                          {{"pgd-linf", 0.25, 10, RandomStart::Ball, 1, {}}}, {0.1}, 0, 500);
+    robust_accuracy_curve("bench", victim, splits.test.inputs, splits.test.labels, {{pgd, {0.1}}}, 0, 500);
     pgd_rate = kTestExamples / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     start = std::chrono::steady_clock::now();
     train_image_classifier("bench", spec, adversarial_splits.train, adversarial_splits.validation,
-                           training_options(adversarial), 0, torch::kCPU);
+                           adversarial.training_options(), RunContext{});
     adversarial_rate = kAdversarialExamples / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   const Throughput plain = reference(architecture);

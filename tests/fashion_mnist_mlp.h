@@ -1,8 +1,8 @@
 // The small Fashion-MNIST MLP the attack and adversarial-training tests train: one hidden layer,
 // normalised with the dataset's own channel statistics.
 #pragma once
-#include "data/image_datasets.h"
-#include "models/image_classifier.h"
+#include "data/images/image_datasets.h"
+#include "models/image/image_classifier.h"
 
 inline robustlab::ImageModelSpec fashion_mnist_mlp(const robustlab::ImageData& data, int64_t hidden) {
   robustlab::ImageModelSpec spec;

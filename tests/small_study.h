@@ -6,6 +6,6 @@
 
 inline std::vector<std::string> small_feature_averaging() {
   return {"data.d=512", "data.train_per_cluster=40", "data.test_per_cluster=40",
-          "attack.eps_min=1", "attack.eps_max=30", "attack.eps_step=1",
+          "attack.eps=1:30:1",
           "adversarial.eps=10", "adversarial.alpha=2.5"};
 }

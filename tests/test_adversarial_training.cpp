@@ -5,14 +5,15 @@
 
 #include "config/config.h"
 #include "fashion_mnist_mlp.h"
-#include "data/image_datasets.h"
-#include "data/splits.h"
+#include "data/images/image_datasets.h"
+#include "data/images/splits.h"
 #include "probes/accuracy.h"
 #include "probes/robust_accuracy.h"
 #include "runtime/random.h"
 #include "runtime/user_error.h"
-#include "studies/adversarial_training.h"
-#include "studies/image_training.h"
+#include "experiment/image_task.h"
+#include "attack_grid.h"
+#include "run_study.h"
 #include "train/adversarial_training.h"
 
 using namespace robustlab;
@@ -68,13 +69,13 @@ struct SmallTask {
     o.steps = optimizer == "adam" ? 0 : 5;
     o.batch_size = 64;
     o.adversarial = adversarial;
-    return train_image_classifier("net", spec, train, validation, o, 0, torch::kCPU);
+    return train_image_classifier("net", spec, train, validation, o, RunContext{});
   }
   double robust(const ImageClassifier& net, double eps) const {
     ImageClassifier m = net;
     const Victim victim = make_victim([m](const torch::Tensor& x) mutable { return m->forward(x); }, Box{0, 1});
     const auto curve = robust_accuracy_curve("net", victim, test.inputs, test.labels,
-                                             {{"pgd-linf", 0.25, 10, RandomStart::Ball, 1, {}}}, {eps}, 0);
+                                             {attack_over("pgd-linf", 0.25, 10, RandomStart::Ball, {eps})}, 0);
     return curve.back().accuracy;
   }
 };
@@ -111,18 +112,17 @@ TEST(AdversarialTraining, EveryMethodRaisesRobustAccuracy) {
 }
 
 namespace {
-StudyResult run_study(const std::vector<std::string>& sets) {
-  const Config c = Config::resolve(adversarial_training_schema(), "", sets);
-  return run_adversarial_training(c, RunContext{});
+StudyResult run_adversarial_study(const std::vector<std::string>& sets) {
+  return run_study("adversarial-training", sets);
 }
 const std::vector<std::string> kSmall = {"data.train_size=6000", "data.validation_size=300", "data.test_size=300",
                                          "train.epochs=4", "train.lr=0.1", "attack.queries=100", "attack.steps=10"};
 }  // namespace
 
 TEST(AdversarialTrainingStudy, ClaimsHoldAndNothingIsMasked) {
-  const StudyResult r = run_study(kSmall);
+  const StudyResult r = run_adversarial_study(kSmall);
   for (const auto& c : r.claims) EXPECT_TRUE(c.pass) << c.name << ": " << c.measured;
-  for (const auto& w : r.warnings) ADD_FAILURE() << "warning: " << w;
+  for (const auto& w : r.warnings) ADD_FAILURE() << "warning: " << w.text;
   ASSERT_EQ(r.models.size(), 2u);
   EXPECT_LT(r.models[1].clean_accuracy, r.models[0].clean_accuracy);  // robustness costs clean accuracy
 }
@@ -133,8 +133,8 @@ TEST(AdversarialTrainingStudy, ClaimsFailWithoutRealAdversarialTraining) {
                                    "train.epochs=2", "attack.queries=20", "attack.steps=5"};
   sets.push_back("adversarial.eps=0.001");
   sets.push_back("verify.max_auto_gap=1");
-  EXPECT_THROW(run_study(sets), UserError);  // the grid lacks eps 0.001: said, not guessed
+  EXPECT_THROW(run_adversarial_study(sets), UserError);  // the grid lacks eps 0.001: said, not guessed
   sets.push_back("attack.eps=[0.001, 0.1]");
-  const StudyResult r = run_study(sets);
+  const StudyResult r = run_adversarial_study(sets);
   EXPECT_FALSE(r.all_claims_pass());
 }

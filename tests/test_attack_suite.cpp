@@ -5,17 +5,18 @@
 
 #include "attacks/attack.h"
 #include "attacks/norm_ball.h"
-#include "data/image_datasets.h"
-#include "data/splits.h"
+#include "data/images/image_datasets.h"
+#include "data/images/splits.h"
 #include "fashion_mnist_mlp.h"
 #include "models/classification.h"
-#include "models/image_classifier.h"
+#include "models/image/image_classifier.h"
 #include "probes/accuracy.h"
 #include "probes/gradient_masking.h"
 #include "probes/robust_accuracy.h"
 #include "runtime/random.h"
 #include "runtime/user_error.h"
-#include "studies/image_training.h"
+#include "attack_grid.h"
+#include "experiment/image_task.h"
 
 using namespace robustlab;
 
@@ -204,7 +205,7 @@ struct TrainedNet {
     o.lr = 2e-3;
     o.epochs = 2;
     o.batch_size = 64;
-    net = train_image_classifier("net", spec, splits.train, splits.validation, o, 0, torch::kCPU).model;
+    net = train_image_classifier("net", spec, splits.train, splits.validation, o, RunContext{}).model;
     test = splits.test;
   }
   Victim victim() { return make_victim([this](const torch::Tensor& v) { return net->forward(v); }, Box{0, 1}); }
@@ -224,13 +225,13 @@ double accuracy_of(const std::vector<RobustAccuracyPoint>& curve, const std::str
 
 TEST(AttackSuiteStrength, ApgdAndAutoAreAtLeastAsStrongAsPgdAndWorstFallsWithEps) {
   TrainedNet& m = trained_net();
-  std::vector<AttackPlan> plans = {{"pgd-linf", 0.25, 20, RandomStart::Ball, 1, {}},
-                                   {"apgd-ce", 0, 20, RandomStart::None, 1, {}},
-                                   {"auto", 0, 20, RandomStart::None, 1, {}}};
-  plans[2].targets = 3;
-  plans[2].queries = 200;
   const std::vector<double> grid = {0.0, 0.01, 0.03, 0.06};
-  const auto curve = robust_accuracy_curve("net", m.victim(), m.test.inputs, m.test.labels, plans, grid, 0);
+  std::vector<AttackGrid> plans = {attack_over("pgd-linf", 0.25, 20, RandomStart::Ball, grid),
+                                   attack_over("apgd-ce", 0, 20, RandomStart::None, grid),
+                                   attack_over("auto", 0, 20, RandomStart::None, grid)};
+  plans[2].attack.targets = 3;
+  plans[2].attack.queries = 200;
+  const auto curve = robust_accuracy_curve("net", m.victim(), m.test.inputs, m.test.labels, plans, 0);
   double previous = 1.0;
   for (double eps : grid) {
     const double pgd = accuracy_of(curve, "pgd-linf", eps);
@@ -254,15 +255,15 @@ TEST(GradientMasking, EveryCheckFiresOnAQuantisingModel) {
     const torch::Tensor levels = torch::round(v * 3) / 3;  // d round / dv = 0
     return net->forward(levels);
   }, Box{0, 1});
-  std::vector<AttackPlan> plans = {{"fgsm", 0, 1, RandomStart::None, 1, {}},
-                                   {"pgd-linf", 0.25, 10, RandomStart::None, 1, {}},
-                                   {"square", 0, 1, RandomStart::None, 1, {}}};
-  plans[2].queries = 300;
-  const auto curve = robust_accuracy_curve("masked", masked, m.test.inputs, m.test.labels, plans, {0.0, 0.1}, 0);
+  std::vector<AttackGrid> plans = {attack_over("fgsm", 0, 1, RandomStart::None, {0.0, 0.1}),
+                                   attack_over("pgd-linf", 0.25, 10, RandomStart::None, {0.0, 0.1}),
+                                   attack_over("square", 0, 1, RandomStart::None, {0.0, 0.1})};
+  plans[2].attack.queries = 300;
+  const auto curve = robust_accuracy_curve("masked", masked, m.test.inputs, m.test.labels, plans, 0);
   const auto warnings = gradient_masking_warnings("masked", masked, m.test.inputs, m.test.labels, curve, 0);
   auto fired = [&](const std::string& words) {
     for (const auto& w : warnings)
-      if (w.find(words) != std::string::npos) return true;
+      if (w.text.find(words) != std::string::npos) return true;
     return false;
   };
   EXPECT_TRUE(fired("exactly 0")) << "zero gradients";
@@ -275,14 +276,14 @@ TEST(GradientMasking, OneStepBeatingAnIterativeAttackIsReported) {
   // linear model, where FGSM is exactly optimal: the curve must call the PGD numbers out.
   const LinearMulticlass m(2, 12, 300);
   const Victim victim = m.victim();
-  std::vector<AttackPlan> plans = {{"fgsm", 0, 1, RandomStart::None, 1, {}},
-                                   {"pgd-linf", 0.001, 10, RandomStart::None, 1, {}}};
-  const auto curve = robust_accuracy_curve("linear", victim, m.x, m.y, plans, {0.3}, 0);
+  std::vector<AttackGrid> plans = {attack_over("fgsm", 0, 1, RandomStart::None, {0.3}),
+                                   attack_over("pgd-linf", 0.001, 10, RandomStart::None, {0.3})};
+  const auto curve = robust_accuracy_curve("linear", victim, m.x, m.y, plans, 0);
   ASSERT_LT(accuracy_of(curve, "fgsm", 0.3), accuracy_of(curve, "pgd-linf", 0.3) - 0.05);
   const auto warnings = curve_masking_warnings(curve);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(warnings[0].find("one-step fgsm"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].text.find("one-step fgsm"), std::string::npos) << warnings[0].text;
   // And with a sound PGD there is nothing to report.
-  plans[1].alpha_per_eps = 0.25;
-  EXPECT_TRUE(curve_masking_warnings(robust_accuracy_curve("linear", victim, m.x, m.y, plans, {0.3}, 0)).empty());
+  plans[1].attack.alpha_per_eps = 0.25;
+  EXPECT_TRUE(curve_masking_warnings(robust_accuracy_curve("linear", victim, m.x, m.y, plans, 0)).empty());
 }

@@ -2,10 +2,12 @@
 // against the invariants every attack must keep.
 #include <gtest/gtest.h>
 
+#include "attack_grid.h"
+
 #include "attacks/attack.h"
 #include "attacks/norm_ball.h"
 #include "models/classification.h"
-#include "models/two_layer_relu.h"
+#include "models/two_layer/two_layer_relu.h"
 #include "probes/accuracy.h"
 #include "probes/robust_accuracy.h"
 #include "runtime/random.h"
@@ -35,7 +37,13 @@ struct Fixture {
 };
 
 AttackSpec spec(const std::string& name, double eps, int steps = 1) {
-  return {name, eps, eps / 5, steps, RandomStart::Sphere, 1};
+  AttackSpec s;
+  s.name = name;
+  s.eps = eps;
+  s.alpha = eps / 5;
+  s.steps = steps;
+  s.random_start = RandomStart::Sphere;
+  return s;
 }
 
 }  // namespace
@@ -131,9 +139,10 @@ TEST(AttackInvariants, ZeroEpsIsCleanAndRobustNeverExceedsClean) {
   const Forward forward = [&](const torch::Tensor& v) { return m.net->forward(v); };
   const double clean = accuracy(forward, m.x, m.y);
   EXPECT_NEAR(clean, 0.9, 1e-9);
-  std::vector<AttackPlan> plans = {{"pgd-l2", 0.25, 7, RandomStart::Sphere, 1, {}},
-                                   {"fgm", 0, 1, RandomStart::None, 1, {}}};
-  const auto curve = robust_accuracy_curve("net", victim, m.x, m.y, plans, {0.0, 0.1, 0.5, 1.0, 3.0}, 0);
+  const std::vector<double> grid = {0.0, 0.1, 0.5, 1.0, 3.0};
+  const std::vector<AttackGrid> plans = {attack_over("pgd-l2", 0.25, 7, RandomStart::Sphere, grid),
+                                         attack_over("fgm", 0, 1, RandomStart::None, grid)};
+  const auto curve = robust_accuracy_curve("net", victim, m.x, m.y, plans, 0);
   for (const auto& p : curve) {
     if (p.eps == 0) EXPECT_DOUBLE_EQ(p.accuracy, clean) << p.attack;
     if (p.attack == "worst") EXPECT_LE(p.accuracy, clean) << p.eps;
@@ -145,11 +154,12 @@ TEST(AttackInvariants, ZeroEpsIsCleanAndRobustNeverExceedsClean) {
 TEST(AttackInvariants, PgdIsAtLeastAsStrongAsFgm) {
   BoxedNet m;
   const Victim victim = m.victim();
-  const std::vector<AttackPlan> plans = {{"pgd-l2", 0.25, 10, RandomStart::Sphere, 1, {}},
-                                         {"fgm", 0, 1, RandomStart::None, 1, {}},
-                                         {"pgd-linf", 0.25, 10, RandomStart::Ball, 1, {}},
-                                         {"fgsm", 0, 1, RandomStart::None, 1, {}}};
-  const auto curve = robust_accuracy_curve("net", victim, m.x, m.y, plans, {0.02, 0.05, 0.1, 0.3}, 0);
+  const std::vector<double> grid = {0.02, 0.05, 0.1, 0.3};
+  const std::vector<AttackGrid> plans = {attack_over("pgd-l2", 0.25, 10, RandomStart::Sphere, grid),
+                                         attack_over("fgm", 0, 1, RandomStart::None, grid),
+                                         attack_over("pgd-linf", 0.25, 10, RandomStart::Ball, grid),
+                                         attack_over("fgsm", 0, 1, RandomStart::None, grid)};
+  const auto curve = robust_accuracy_curve("net", victim, m.x, m.y, plans, 0);
   auto acc = [&](const std::string& attack, double eps) {
     for (const auto& p : curve)
       if (p.attack == attack && p.eps == eps) return p.accuracy;

@@ -67,7 +67,7 @@ TEST(Cli, VerifyExitsOneWhenAClaimFails) {
 TEST(Cli, BadInputIsOneLineAndWritesNothing) {
   const std::string dir = fresh_dir("bad");
   for (const std::string& args :
-       {"run feature-averaging --set data.kk=3", "run feature-averaging --set attack.eps_max=-2",
+       {"run feature-averaging --set data.kk=3", "run feature-averaging --set attack.eps=-2",
         "run feature-averaging --set data.k=x", "run no-such-study", "run /nonexistent/cfg.toml",
         "run feature-averaging --device tpu", "run feature-averaging --set attack.names=pgd-l7"}) {
     const Result r = run_robustlab(args + " --out " + dir);

@@ -1,7 +1,7 @@
 // The orthogonal-cluster generator: geometry of the centres, noise, label balance, options.
 #include <gtest/gtest.h>
 
-#include "data/orthogonal_clusters.h"
+#include "data/synthetic/orthogonal_clusters.h"
 #include "runtime/random.h"
 #include "runtime/user_error.h"
 

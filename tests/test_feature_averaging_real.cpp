@@ -2,16 +2,12 @@
 // as accurate as the binary net and more robust; with nothing learned the claims must fail.
 #include <gtest/gtest.h>
 
-#include "config/config.h"
+#include "run_study.h"
 #include "runtime/user_error.h"
-#include "studies/feature_averaging_real.h"
 
 namespace {
 
-robustlab::StudyResult run_with(const std::vector<std::string>& sets) {
-  const robustlab::Config config = robustlab::Config::resolve(robustlab::feature_averaging_real_schema(), "", sets);
-  return robustlab::run_feature_averaging_real(config, robustlab::RunContext{});
-}
+robustlab::StudyResult run_with(const std::vector<std::string>& sets) { return run_study("feature-averaging-real", sets); }
 
 }  // namespace
 
@@ -27,6 +23,7 @@ TEST(FeatureAveragingReal, DefaultStudyHoldsItsClaims) {
   EXPECT_GT(metrics.at("head_decoupled_own_class_cos"), 0.8);
   EXPECT_LT(metrics.at("head_binary_own_side_cos"), metrics.at("head_decoupled_own_class_cos"));
   ASSERT_EQ(r.saved_models.size(), 2u);
+  ASSERT_NE(r.find_table("cosine_binary"), nullptr);
 }
 
 TEST(FeatureAveragingReal, ClaimsFailWhenNothingIsLearned) {

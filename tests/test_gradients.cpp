@@ -2,9 +2,10 @@
 // every parameter (what training uses) and to the input (what attacks use).
 #include <gtest/gtest.h>
 
+#include "models/binary_readout.h"
 #include "models/classification.h"
-#include "models/decoupled_relu.h"
-#include "models/two_layer_relu.h"
+#include "models/two_layer/decoupled_relu.h"
+#include "models/two_layer/two_layer_relu.h"
 #include "runtime/random.h"
 
 using namespace robustlab;
@@ -75,7 +76,7 @@ TEST(Gradients, DecoupledReluAndItsBinaryReadoutMatchFiniteDifferences) {
   DecoupledRelu net(o, gen);
   const torch::Tensor x = torch::randn({16, 5}, gen, torch::kFloat64);
   check_model(net, x, torch::randint(0, 4, {16}, gen, torch::kInt64));
-  BinaryReadout readout(net, torch::tensor({1, 1, -1, -1}, torch::kInt64));
+  BinaryReadout readout(torch::nn::AnyModule(net), torch::tensor({1, 1, -1, -1}, torch::kInt64) > 0);
   check_model(readout, x, torch::randint(0, 2, {16}, gen, torch::kInt64) * 2 - 1);
 }
 
@@ -86,7 +87,7 @@ TEST(Gradients, BinaryReadoutIsLogOddsOfTheClassGroups) {
   o.outputs = 4;
   o.init_std = 1.0;
   DecoupledRelu net(o, gen);
-  BinaryReadout readout(net, torch::tensor({1, -1, 1, -1}, torch::kInt64));
+  BinaryReadout readout(torch::nn::AnyModule(net), torch::tensor({1, -1, 1, -1}, torch::kInt64) > 0);
   const torch::Tensor x = torch::randn({8, 4}, gen);
   const torch::Tensor p = torch::softmax(net->forward(x), 1);
   const torch::Tensor expected =

@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "data/cifar10_batches.h"
-#include "data/idx_file.h"
-#include "data/image_datasets.h"
-#include "data/label_maps.h"
-#include "data/splits.h"
+#include "data/images/cifar10_batches.h"
+#include "data/images/idx_file.h"
+#include "data/images/image_datasets.h"
+#include "data/images/label_maps.h"
+#include "data/images/splits.h"
 #include "runtime/user_error.h"
 #include "train/augment.h"
 #include "runtime/random.h"

@@ -7,10 +7,10 @@
 #include <fstream>
 
 #include "models/binary_readout.h"
-#include "models/image_classifier.h"
+#include "models/image/image_classifier.h"
 #include "runtime/random.h"
 #include "runtime/user_error.h"
-#include "train/state_file.h"
+#include "models/state_file.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cli_runner.h"
-#include "train/state_file.h"
+#include "models/state_file.h"
 
 namespace fs = std::filesystem;
 

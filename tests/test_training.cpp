@@ -5,9 +5,9 @@
 #include <filesystem>
 
 #include "models/classification.h"
-#include "models/image_classifier.h"
+#include "models/image/image_classifier.h"
 #include "runtime/random.h"
-#include "train/state_file.h"
+#include "models/state_file.h"
 #include "train/train.h"
 #include "runtime/user_error.h"
 
@@ -37,10 +37,6 @@ robustlab::ImageClassifier small_mlp(uint64_t seed) {
   return robustlab::ImageClassifier(s, gen);
 }
 
-robustlab::Forward forward_of(robustlab::ImageClassifier m) {
-  return [m](const torch::Tensor& x) mutable { return m->forward(x); };
-}
-
 std::vector<torch::Tensor> weights(robustlab::ImageClassifier m) {
   std::vector<torch::Tensor> w;
   for (const auto& p : m->parameters()) w.push_back(p.detach().clone());
@@ -62,7 +58,7 @@ TEST(Train, SgdAndAdamLearnAndTheScheduleFollowsItsFormula) {
     o.batch_size = 64;
     o.schedule = "cosine";
     at::Generator gen = robustlab::make_generator(2);
-    const auto log = robustlab::train(*model, forward_of(model), p.x, p.y, o, gen, "test");
+    const auto log = robustlab::train(torch::nn::AnyModule(model), p.x, p.y, o, gen, "test");
     ASSERT_EQ(log.epochs.size(), 6u);
     EXPECT_EQ(log.loss.size(), 6u * 8u);  // 512 / 64 steps per epoch
     EXPECT_LT(log.epochs.back().train_loss, 0.5 * log.epochs.front().train_loss) << optimizer;
@@ -78,7 +74,7 @@ TEST(Train, SgdAndAdamLearnAndTheScheduleFollowsItsFormula) {
   step.schedule_gamma = 0.5;
   auto model = small_mlp(1);
   at::Generator gen = robustlab::make_generator(2);
-  const auto log = robustlab::train(*model, forward_of(model), p.x, p.y, step, gen, "test");
+  const auto log = robustlab::train(torch::nn::AnyModule(model), p.x, p.y, step, gen, "test");
   const double expected[] = {0.1, 0.1, 0.05, 0.05, 0.025};
   for (int e = 0; e < 5; ++e) EXPECT_DOUBLE_EQ(log.epochs[e].lr, expected[e]);
 }
@@ -99,7 +95,7 @@ TEST(Train, EarlyStoppingEndsAtPatienceWithTheBestEpochsWeights) {
     return metric[seen.size() - 1];
   };
   at::Generator gen = robustlab::make_generator(4);
-  const auto log = robustlab::train(*model, forward_of(model), p.x, p.y, o, gen, "test");
+  const auto log = robustlab::train(torch::nn::AnyModule(model), p.x, p.y, o, gen, "test");
   EXPECT_TRUE(log.stopped_early);
   EXPECT_EQ(log.epochs.size(), 4u);
   EXPECT_EQ(log.best_epoch, 2);
@@ -131,13 +127,13 @@ TEST(Train, ResumeFromACheckpointIsBitIdentical) {
   };
   auto reference = small_mlp(9);
   at::Generator ref_gen = robustlab::make_generator(10);
-  robustlab::train(*reference, forward_of(reference), p.x, p.y, options([] { return 0.5; }), ref_gen, "test");
+  robustlab::train(torch::nn::AnyModule(reference), p.x, p.y, options([] { return 0.5; }), ref_gen, "test");
   std::filesystem::remove(path);
 
   auto interrupted = small_mlp(9);
   at::Generator gen = robustlab::make_generator(10);
   int epochs_seen = 0;
-  EXPECT_THROW(robustlab::train(*interrupted, forward_of(interrupted), p.x, p.y, options([&] {
+  EXPECT_THROW(robustlab::train(torch::nn::AnyModule(interrupted), p.x, p.y, options([&] {
                                   if (++epochs_seen == 3) throw std::runtime_error("killed");
                                   return 0.5;
                                 }),
@@ -145,7 +141,7 @@ TEST(Train, ResumeFromACheckpointIsBitIdentical) {
                std::runtime_error);
   auto resumed = small_mlp(123);  // a different init: everything must come from the checkpoint
   at::Generator fresh = robustlab::make_generator(999);
-  const auto log = robustlab::train(*resumed, forward_of(resumed), p.x, p.y, options([] { return 0.5; }), fresh, "test");
+  const auto log = robustlab::train(torch::nn::AnyModule(resumed), p.x, p.y, options([] { return 0.5; }), fresh, "test");
   EXPECT_EQ(log.resumed_from_epoch, 2);
   EXPECT_EQ(log.epochs.size(), 5u);
   const auto a = weights(reference), b = weights(resumed);
@@ -153,5 +149,5 @@ TEST(Train, ResumeFromACheckpointIsBitIdentical) {
 
   robustlab::TrainOptions other = options([] { return 0.5; });
   other.checkpoint_texts = {{"config", "another"}};
-  EXPECT_THROW(robustlab::train(*resumed, forward_of(resumed), p.x, p.y, other, fresh, "test"), robustlab::UserError);
+  EXPECT_THROW(robustlab::train(torch::nn::AnyModule(resumed), p.x, p.y, other, fresh, "test"), robustlab::UserError);
 }

@@ -12,8 +12,36 @@
 
 namespace robustlab {
 
+Forward forward_of(torch::nn::AnyModule model) {
+  return [model](const torch::Tensor& x) mutable { return model.forward(x); };
+}
+
 Victim make_victim(Forward forward, std::optional<Box> box) {
   return Victim{std::move(forward), per_example_loss, box, {}};
+}
+
+AttackSpec AttackSpec::at(double radius) const {
+  const AttackInfo& info = find_attack(name);
+  AttackSpec s = *this;
+  s.eps = radius;
+  s.alpha = !info.reads(kAlpha) ? info.own_step_per_eps * radius : s.step();
+  s.steps = info.reads(kSteps) ? steps : info.kind == AttackKind::OneStep ? 1 : 0;
+  s.random_start = info.reads(kRandomStart) ? random_start : RandomStart::None;
+  s.restarts = info.reads(kRestarts) ? restarts : 1;
+  s.targets = info.reads(kTargets) ? targets : 0;
+  s.queries = info.reads(kQueries) ? queries : 0;
+  if (info.kind == AttackKind::BlackBox) s.steps = queries;  // a query is its step
+  return s;
+}
+
+void AttackSpec::fields(Fields& f) {
+  f.field("steps", steps, "iterations of iterative attacks (PGD, APGD)", {1});
+  f.field("alpha", alpha, "absolute step size (0: alpha_per_eps * eps)", {0});
+  f.field("alpha_per_eps", alpha_per_eps, "PGD step size as a fraction of eps", {1e-9});
+  f.choice("random_start", random_start, random_start_names(), "PGD start: none, sphere, ball or jitter");
+  f.field("restarts", restarts, "restarts (per-example worst case)", {1});
+  f.field("targets", targets, "apgd-t, auto: target classes (0: min(9, classes - 1))", {0});
+  f.field("queries", queries, "square, auto: queries per example", {1});
 }
 
 const std::vector<AttackInfo>& all_attacks() {
@@ -45,14 +73,18 @@ const AttackInfo& find_attack(const std::string& name) {
   return find_by_name(all_attacks(), name, "attack");
 }
 
+std::vector<std::string> attack_names() { return names_of(all_attacks()); }
+
 torch::Tensor run_attack(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
                          const AttackSpec& spec, at::Generator& generator) {
   const AttackInfo& attack = find_attack(spec.name);
   const std::string where = "attack " + spec.name + ": ";
-  if (!(spec.eps >= 0)) throw UserError(where + "eps must be >= 0, got " + std::to_string(spec.eps));
+  if (!(spec.eps >= 0) || !std::isfinite(spec.eps))
+    throw UserError(where + "eps must be >= 0 and finite, got " + std::to_string(spec.eps));
   if (spec.eps == 0 || x.size(0) == 0) return x;
   if (attack.reads(kSteps) && spec.steps < 1) throw UserError(where + "steps must be >= 1");
-  if (attack.reads(kAlpha) && !(spec.alpha > 0)) throw UserError(where + "alpha must be > 0");
+  if (attack.reads(kAlpha) && !(spec.step() > 0 && std::isfinite(spec.step())))
+    throw UserError(where + "alpha must be a finite number > 0");
   if (attack.reads(kRestarts) && spec.restarts < 1) throw UserError(where + "restarts must be >= 1");
   if (attack.reads(kTargets) && spec.targets < 0) throw UserError(where + "targets must be >= 0");
   if (attack.reads(kQueries) && spec.queries < 1) throw UserError(where + "queries must be >= 1");
@@ -73,20 +105,16 @@ torch::Tensor input_gradient(const Victim& victim, const torch::Tensor& x, const
 
 const char* norm_name(Norm norm) { return norm == Norm::Linf ? "linf" : "l2"; }
 
-RandomStart parse_random_start(const std::string& name) {
-  if (name == "none") return RandomStart::None;
-  if (name == "sphere") return RandomStart::Sphere;
-  if (name == "ball") return RandomStart::Ball;
-  throw UserError("random_start '" + name + "': expected none, sphere or ball");
+const std::vector<std::pair<std::string, RandomStart>>& random_start_names() {
+  static const std::vector<std::pair<std::string, RandomStart>> names = {
+      {"none", RandomStart::None}, {"sphere", RandomStart::Sphere}, {"ball", RandomStart::Ball}, {"jitter", RandomStart::Jitter}};
+  return names;
 }
 
-const char* random_start_name(RandomStart start) {
-  switch (start) {
-    case RandomStart::None: return "none";
-    case RandomStart::Sphere: return "sphere";
-    case RandomStart::Ball: return "ball";
-  }
-  return "?";
+RandomStart parse_random_start(const std::string& name) {
+  for (const auto& [n, start] : random_start_names())
+    if (n == name) return start;
+  throw UserError("random_start '" + name + "': expected none, sphere, ball or jitter");
 }
 
 }  // namespace robustlab

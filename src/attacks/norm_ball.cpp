@@ -30,7 +30,9 @@ torch::Tensor random_perturbation(const torch::Tensor& like, double eps, Norm no
   const auto cpu = torch::TensorOptions().dtype(like.dtype()).device(torch::kCPU);
   torch::Tensor delta;
   if (start == RandomStart::None) return torch::zeros_like(like);
-  if (norm == Norm::Linf) {
+  if (start == RandomStart::Jitter) {
+    delta = 0.001 * torch::randn(like.sizes(), gen, cpu);  // TRADES's start, whatever ε
+  } else if (norm == Norm::Linf) {
     torch::Tensor u = torch::rand(like.sizes(), gen, cpu) * 2 - 1;
     delta = start == RandomStart::Sphere ? eps * u.sign() : eps * u;
   } else {

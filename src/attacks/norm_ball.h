@@ -21,7 +21,8 @@ at::Tensor steepest_ascent(const at::Tensor& grad, Norm norm);
 // The closest point of the ε-ball, computed in place on delta: clamp to [−ε, ε] for ℓ∞; δ·min(1, ε/‖δ‖₂) for ℓ2.
 at::Tensor project_to_ball_(at::Tensor delta, double eps, Norm norm);
 
-// δ_0 on the ε-sphere or uniform in the ε-ball (for ℓ∞: the cube's corners, or uniform in it).
+// δ_0 on the ε-sphere or uniform in the ε-ball (for ℓ∞: the cube's corners, or uniform in it),
+// or N(0, 0.001² I) for the jitter start.
 // Drawn on CPU from the generator, then moved to like's device, so runs match across devices.
 at::Tensor random_perturbation(const at::Tensor& like, double eps, Norm norm, RandomStart start,
                                at::Generator& generator);

@@ -1,10 +1,12 @@
 // PGD: maximise the loss over the ε-ball by steepest ascent, projecting back after each step:
 //     δ_0     = random start (or 0)
 //     δ_{t+1} = Π_{‖δ‖≤ε}( δ_t + α · argmax_{‖v‖≤1} ⟨∇_x L(x + δ_t, y), v⟩ )
-// The argmax is sign(∇) for ℓ∞ and ∇/‖∇‖₂ for ℓ2 (normalised steps). Every iterate, the start
-// included, is a candidate: per example we keep the first one that is misclassified; an example
-// never misclassified keeps the last iterate of the restart whose final loss was highest. So
-// more steps or restarts never make the attack weaker.
+// The argmax is sign(∇) for ℓ∞ and ∇/‖∇‖₂ for ℓ2 (normalised steps). With keep = best (for
+// evaluation) every iterate, the start included, is a candidate: per example we keep the first
+// one that is misclassified; an example never misclassified keeps the last iterate of the restart
+// whose final loss was highest, so more steps or restarts never make the attack weaker. With
+// keep = last (adversarial training) the last iterate is returned, of the restart with the
+// highest final loss: the point of highest loss, misclassified or not, is the one to train on.
 #include "attacks/pgd.h"
 
 #include "attacks/norm_ball.h"
@@ -33,6 +35,10 @@ struct BestIterate {
   // The last iterate of a restart replaces unfooled rows whose loss it beats.
   void offer_final(const torch::Tensor& candidate, const torch::Tensor& loss,
                    const torch::Tensor& cand_fooled, bool first_restart) {
+    if (!x_adv.defined()) {  // keep = last: no step was offered
+      x_adv = candidate.clone();
+      fooled = torch::zeros_like(cand_fooled);
+    }
     const torch::Tensor unfooled = fooled.logical_not();
     const torch::Tensor better =
         first_restart ? unfooled : unfooled & (cand_fooled | (loss > final_loss));
@@ -48,37 +54,32 @@ struct BestIterate {
 torch::Tensor pgd(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
                   const AttackSpec& spec, at::Generator& gen, Norm norm) {
   torch::AutoGradMode enable(true);  // autograd is asked for ∇_x only, never parameter grads
+  const bool keep_best = spec.keep == Keep::Best;
+  // One restart that keeps its last iterate needs no loss at the end: nothing to compare it with.
+  const bool final_loss_needed = keep_best || spec.restarts > 1;
   BestIterate best;
   for (int restart = 0; restart < spec.restarts; ++restart) {
     torch::Tensor delta = random_perturbation(x, spec.eps, norm, spec.random_start, gen);
     for (int t = 0;; ++t) {
       torch::Tensor x_adv = clamp_to_box(x + delta, victim.box).requires_grad_(true);
       if (victim.box) delta = x_adv.detach() - x;  // the box may have shortened δ
+      if (t == spec.steps && !final_loss_needed) return x_adv.detach();
       const torch::Tensor outputs = victim.forward(x_adv);
       const torch::Tensor loss = victim.loss(outputs, y);
-      const torch::Tensor fooled = is_correct(outputs.detach(), y).logical_not();
+      // Whether an iterate fools the model matters only for keep = best (y may not be labels
+      // with keep = last: TRADES attacks the KL to the clean predictions).
+      const torch::Tensor fooled = keep_best ? is_correct(outputs.detach(), y).logical_not()
+                                             : torch::zeros({x.size(0)}, torch::kBool).to(x.device());
       if (t == spec.steps) {
         best.offer_final(x_adv.detach(), loss.detach(), fooled, restart == 0);
         break;
       }
-      best.offer_step(x_adv.detach(), fooled);
+      if (keep_best) best.offer_step(x_adv.detach(), fooled);
       const torch::Tensor grad = torch::autograd::grad({loss.sum()}, {x_adv})[0];
-      delta = project_to_ball_(torch::add(delta, steepest_ascent(grad, norm), spec.alpha),
-                               spec.eps, norm);
+      delta = project_to_ball_(torch::add(delta, steepest_ascent(grad, norm), spec.step()), spec.eps, norm);
     }
   }
   return best.x_adv;
-}
-
-torch::Tensor pgd_last_iterate(const Forward& forward, const Loss& loss, const std::optional<Box>& box,
-                               const torch::Tensor& x, const torch::Tensor& targets, const torch::Tensor& delta0,
-                               double eps, double alpha, int steps, Norm norm) {
-  torch::Tensor x_adv = clamp_to_box(x + delta0, box);
-  for (int t = 0; t < steps; ++t) {
-    const torch::Tensor grad = input_gradient(forward, loss, x_adv, targets);
-    x_adv = project_to_ball_and_box(x, x_adv + alpha * steepest_ascent(grad, norm), eps, norm, box);
-  }
-  return x_adv.detach();
 }
 
 torch::Tensor pgd_linf(const Victim& v, const torch::Tensor& x, const torch::Tensor& y,

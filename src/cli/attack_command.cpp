@@ -6,13 +6,13 @@
 #include <iostream>
 
 #include "config/config.h"
-#include "data/label_maps.h"
-#include "data/splits.h"
-#include "probes/gradient_masking.h"
-#include "report/tables.h"
+#include "data/images/label_maps.h"
+#include "data/images/splits.h"
+#include "experiment/evaluate.h"
+#include "models/model_file.h"
+#include "report/csv.h"
 #include "runtime/atomic_file.h"
 #include "runtime/user_error.h"
-#include "studies/image_training.h"
 
 namespace robustlab {
 namespace {
@@ -54,37 +54,41 @@ int run_attack_command(const AttackCommandOptions& o) {
   for (const auto& name : o.attacks) find_attack(name);  // unknown names fail before any work
   const RunContext ctx = start_runtime(o.runtime, Workload::Elementwise);
 
-  const LoadedClassifier loaded = load_image_classifier(o.model, ctx.device);
-  const std::string dataset = o.data.empty() ? loaded.dataset : o.data;
+  const LoadedModel loaded = load_model_file(o.model, ctx.device);
+  const std::string dataset = o.data.empty() ? loaded.task.dataset : o.data;
   const ImageData data = load_image_dataset(dataset, o.root);
   const Splits splits = split_image_data(data, 0, 0, o.examples);
   const int64_t classes = static_cast<int64_t>(data.class_names.size());
-  const Dataset test = apply_label_map(splits.test, loaded.labels, classes).to(ctx.device);
+  const Dataset test = apply_label_map(splits.test, loaded.task.labels, classes).to(ctx.device);
   const auto& shape = loaded.model->spec.input_shape;
   if (test.inputs.sizes().slice(1) != c10::IntArrayRef(shape))
     throw UserError(o.model + ": the model takes images of shape " + c10::str(c10::IntArrayRef(shape)) + ", " +
                     dataset + " has " + c10::str(test.inputs.sizes().slice(1)));
 
-  ImageClassifier model = loaded.model;
-  const Victim victim = make_victim([model](const torch::Tensor& x) mutable { return model->forward(x); }, test.box);
-  const RandomStart start = parse_random_start(o.random_start);
-  std::vector<AttackPlan> plans;
+  const Victim victim = make_victim(forward_of(torch::nn::AnyModule(loaded.model)), test.box);
+  std::vector<AttackGrid> attacks;
   for (const auto& name : o.attacks) {
-    const int steps = o.steps > 0 ? o.steps : std::max(find_attack(name).default_steps, 1);
-    AttackPlan plan{name, 2.5 / steps, steps, start, o.restarts, {}, alpha};
-    plan.targets = o.targets;
-    plan.queries = o.queries;
-    plans.push_back(plan);
+    AttackSpec spec;
+    spec.name = name;
+    spec.steps = o.steps > 0 ? o.steps : std::max(find_attack(name).default_steps, 1);
+    spec.alpha_per_eps = 2.5 / spec.steps;
+    spec.alpha = alpha.value_or(0.0);
+    spec.random_start = parse_random_start(o.random_start);
+    spec.restarts = o.restarts;
+    spec.targets = o.targets;
+    spec.queries = o.queries;
+    attacks.push_back({spec, eps_values});
   }
   const std::string model_name = std::filesystem::path(o.model).stem().string();
-  const std::vector<RobustAccuracyPoint> rows =
-      robust_accuracy_curve(model_name, victim, test.inputs, test.labels, plans, eps_values, static_cast<uint64_t>(o.seed));
-  const std::vector<std::string> warnings =
-      gradient_masking_warnings(model_name, victim, test.inputs, test.labels, rows, static_cast<uint64_t>(o.seed));
+  const std::string norm = norm_name(find_attack(o.attacks.front()).norm);
+  const Evaluation evaluation = evaluate(model_name, victim, test, attacks, norm, static_cast<uint64_t>(o.seed));
+  const std::vector<RobustAccuracyPoint>& rows = evaluation.curve;
+  Table table = robust_accuracy_table();
+  add_curve(table, rows);
 
-  if (!o.out.empty()) write_file_atomically(o.out, robust_accuracy_csv(rows));
+  if (!o.out.empty()) write_file_atomically(o.out, table_csv(table));
   if (!o.runtime.quiet) {
-    std::cout << o.model << " on " << test.size() << " " << dataset << " test images (" << loaded.labels.kind << ")\n";
+    std::cout << o.model << " on " << test.size() << " " << dataset << " test images (" << loaded.task.labels.kind << ")\n";
     std::cout << std::left << std::setw(10) << "attack" << std::setw(6) << "norm" << std::setw(11) << "eps"
               << std::setw(11) << "alpha" << std::setw(7) << "steps" << "accuracy\n";
     for (const auto& r : rows)
@@ -92,7 +96,7 @@ int run_attack_command(const AttackCommandOptions& o) {
                 << std::setw(11) << r.alpha << std::setw(7) << r.steps << std::fixed << std::setprecision(4)
                 << r.accuracy << std::defaultfloat << "\n";
   }
-  for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : evaluation.warnings) std::cerr << "warning: " << w.text << "\n";
   return 0;
 }
 

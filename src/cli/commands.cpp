@@ -10,13 +10,15 @@
 #include "cli/attack_command.h"
 #include "cli/common_options.h"
 #include "cli/train_command.h"
-#include "data/image_datasets.h"
 #include "config/config.h"
+#include "data/registry.h"
+#include "experiment/seeds.h"
+#include "models/registry.h"
+#include "probes/registry.h"
 #include "report/write_run.h"
 #include "runtime/environment.h"
-#include "runtime/threads.h"
 #include "runtime/user_error.h"
-#include "studies/study.h"
+#include "studies/registry.h"
 
 namespace robustlab {
 namespace {
@@ -25,14 +27,15 @@ struct RunOptions {
   std::string target;  // a study name or a config file
   std::string out;
   std::vector<std::string> sets;
-  std::optional<int64_t> seed;
+  std::optional<int64_t> seed, seeds;
   bool force = false;
   RuntimeFlags runtime;
 };
 
 void print_summary(const StudyResult& r, const std::string& dir, double seconds) {
   std::cout << std::fixed << std::setprecision(3);
-  std::cout << r.study << " (seed " << r.seed << ") finished in " << std::setprecision(1) << seconds << " s\n";
+  std::cout << r.study << " (" << (r.seeds.empty() ? "seed " + std::to_string(r.seed) : std::to_string(r.seeds.size()) + " seeds from " + std::to_string(r.seed))
+            << ") finished in " << std::setprecision(1) << seconds << " s\n";
   for (const auto& m : r.models) {
     std::cout << "  " << std::left << std::setw(12) << m.name << " clean accuracy " << std::setprecision(3)
               << m.clean_accuracy << ", critical radius (" << r.norm << ") ";
@@ -40,14 +43,14 @@ void print_summary(const StudyResult& r, const std::string& dir, double seconds)
     else std::cout << "not reached";
     std::cout << "\n";
   }
-  if (!r.reference_scales.empty()) {
+  if (!r.scales.empty()) {
     std::cout << "  theory's scales:";
-    for (const auto& [name, v] : r.reference_scales) std::cout << " " << name << " = " << std::setprecision(1) << v;
+    for (const auto& [name, v] : r.scales) std::cout << " " << name << " = " << std::setprecision(1) << v;
     std::cout << "\n";
   }
   for (const auto& c : r.claims)
     std::cout << "  [" << (c.pass ? "PASS" : "FAIL") << "] " << c.name << ": " << c.measured << "\n";
-  for (const auto& w : r.warnings) std::cout << "  warning: " << w << "\n";
+  for (const auto& w : r.warnings) std::cout << "  warning: " << w.text << "\n";
   std::cout << "report: " << dir << "/report.md\n";
 }
 
@@ -56,44 +59,58 @@ int run_study(const RunOptions& o, bool verify) {
   if (is_file && !std::filesystem::exists(o.target))
     throw UserError("config file " + o.target + ": not found");
   const Study& study = find_study(is_file ? study_named_in(o.target) : o.target);
+  const std::string file = is_file ? o.target : "";
   std::vector<std::string> sets = o.sets;
   if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
-  const Config config = Config::resolve(study.schema(), is_file ? o.target : "", sets);
+  if (o.seeds) sets.push_back("seeds=" + std::to_string(*o.seeds));
+  const Schema schema = study.schema();
+  const Config config = Config::resolve(schema, file, sets);
+  const RunKeys keys = read_options(config, RunKeys{});
+  const PreparedRun prepared = study.prepare(config);  // a config that cannot run fails here, before any work
 
   RuntimeEnvironment env;
-  const RunContext ctx = start_runtime(o.runtime, study.workload, &env);
+  const RunContext ctx = start_runtime(o.runtime, prepared.workload, &env);
+  // Each seed's run is an ordinary run with its own resolved config.
+  auto config_of = [&](uint64_t seed) {
+    std::vector<std::string> one = sets;
+    one.push_back("seed=" + std::to_string(seed));
+    one.push_back("seeds=1");
+    return Config::resolve(schema, file, one).to_toml();
+  };
 
   const std::string dir = o.out.empty() ? default_out_dir(study.name) : o.out;
   const auto start = std::chrono::steady_clock::now();
-  const StudyResult result = study.run(config, ctx);
+  const std::vector<StudyResult> per_seed =
+      run_seeds(prepared, ctx, static_cast<uint64_t>(keys.seed), keys.seeds, config_of);
+  const StudyResult result = combine_seeds(per_seed);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_run(dir, o.force, result, config, env, seconds);
+  std::vector<RunRecord> seed_runs;
+  for (const auto& r : per_seed) seed_runs.push_back({config_of(r.seed), r});
+  write_run(dir, o.force, {config.to_toml(), result}, seed_runs, env, seconds);
   if (!o.runtime.quiet) print_summary(result, dir, seconds);
   if (verify && !result.all_claims_pass()) {
-    std::cerr << "robustlab: verify " << study.name << ": some claims do not hold (see " << dir << "/report.md)\n";
+    std::cerr << "robustlab: verify " << study.name << ": some claims do not hold"
+              << (result.seeds.empty() ? "" : " on every seed") << " (see " << dir << "/report.md)\n";
     return 1;
   }
   return 0;
 }
 
 void list_everything() {
-  auto row = [](const std::string& kind, const std::string& name, const std::string& what) {
-    std::cout << std::left << std::setw(9) << kind << std::setw(22) << name << what << "\n";
+  size_t width = 0;
+  for (const auto& s : all_studies()) width = std::max(width, s.name.size());
+  for (const auto& d : all_datasets()) width = std::max(width, d.name.size());
+  for (const auto& m : all_models()) width = std::max(width, m.name.size());
+  for (const auto& a : all_attacks()) width = std::max(width, a.name.size());
+  for (const auto& p : all_probes()) width = std::max(width, p.name.size());
+  auto row = [&](const std::string& kind, const std::string& name, const std::string& what) {
+    std::cout << std::left << std::setw(9) << kind << std::setw(static_cast<int>(width + 2)) << name << what << "\n";
   };
   for (const auto& s : all_studies()) row("study", s.name, s.summary);
-  row("dataset", "orthogonal-clusters", "k orthogonal centres of norm sqrt(d) plus N(0, I) noise, binary by cluster");
-  for (const auto& name : image_dataset_names())
-    row("dataset", name, default_data_root(name).empty() ? "files from data.root" : "in " + default_data_root(name));
-  row("model", "two-layer-relu", "binary net, m units per sign, fixed +-1 second layer (feature averaging)");
-  row("model", "decoupled-relu", "k outputs, one ReLU unit each; binary readout log P(J+) - log P(J-)");
-  row("model", "mlp", "image classifier: flatten, Linear+ReLU per model.hidden width, linear output");
-  row("model", "small-cnn", "image classifier: LeNet-5 style, 2 conv + 3 linear layers");
-  row("model", "resnet18", "image classifier: ResNet-18, CIFAR form (3x3 stem, no max-pool)");
+  for (const auto& d : all_datasets()) row("dataset", d.name, d.summary);
+  for (const auto& m : all_models()) row("model", m.name, m.summary);
   for (const auto& a : all_attacks()) row("attack", a.name, std::string("[") + norm_name(a.norm) + "] " + a.summary);
-  row("probe", "accuracy", "clean accuracy");
-  row("probe", "robust-accuracy", "accuracy under each attack over an eps grid, per-example worst case");
-  row("probe", "critical-radius", "smallest eps on the grid where worst-case accuracy < 0.5");
-  row("probe", "feature-cosine", "cosine of each hidden unit with each ground-truth feature");
+  for (const auto& p : all_probes()) row("probe", p.name, p.summary);
 }
 
 void add_run_options(CLI::App* cmd, RunOptions& o) {
@@ -101,6 +118,7 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("--out", o.out, "output directory (default runs/STUDY-<timestamp>)");
   cmd->add_option("--set", o.sets, "override a config key: --set data.k=20 (repeatable)");
   cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seeds", o.seeds, "run N seeds from --seed on and report mean and spread (same as --set seeds=N)");
   cmd->add_flag("--force", o.force, "replace the output directory if it exists");
   add_runtime_flags(cmd, o.runtime);
 }

@@ -5,7 +5,7 @@
 
 #include "runtime/environment.h"
 #include "runtime/threads.h"
-#include "studies/study.h"
+#include "experiment/run_context.h"
 
 namespace CLI {
 class App;

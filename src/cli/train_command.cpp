@@ -10,8 +10,8 @@
 #include "report/results_json.h"
 #include "runtime/atomic_file.h"
 #include "runtime/user_error.h"
-#include "studies/image_training.h"
-#include "train/state_file.h"
+#include "experiment/image_task.h"
+#include "models/model_file.h"
 
 namespace fs = std::filesystem;
 
@@ -38,6 +38,16 @@ std::string history_csv(const TrainLog& log) {
   return out.str();
 }
 
+// The config of `robustlab train`: a seed and one image classifier's training.
+struct TrainConfig {
+  int64_t seed = 0;
+  ImageTraining training = ImageTraining::defaults();
+  void fields(Fields& f) {
+    f.field("seed", seed, "seed of every random draw in the run", {0});
+    training.fields(f);
+  }
+};
+
 }  // namespace
 
 void add_train_command(CLI::App& app, TrainCommandOptions& o, CLI::App*& cmd) {
@@ -56,39 +66,39 @@ int run_train_command(const TrainCommandOptions& o) {
   if (o.resume && o.out.empty()) throw UserError("--resume needs --out, the directory of the run to continue");
   std::vector<std::string> sets = o.sets;
   if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
-  const Config config = Config::resolve(image_training_schema(), o.config, sets);
+  const Config config = Config::resolve(schema_of(TrainConfig{}), o.config, sets);
+  const TrainConfig keys = read_options(config, TrainConfig{});
+  const ImageTraining& t = keys.training;
+  TrainOptions options = t.training_options();  // a bad adversarial setting fails here
   RuntimeEnvironment env;
-  const RunContext ctx = start_runtime(o.runtime, image_workload(config.text("model.architecture")), &env);
-  const uint64_t seed = static_cast<uint64_t>(config.integer("seed"));
+  RunContext ctx = start_runtime(o.runtime, t.workload(), &env);
+  ctx.seed = static_cast<uint64_t>(keys.seed);
 
-  const ImageTask task = load_image_task(config);  // bad data fails before the directory exists
-  const int64_t classes = task.classes();
-  const ImageModelSpec spec = image_model_spec(config, task.data, is_binary(task.labels) ? 1 : classes);
-  const Dataset train_set = apply_label_map(task.splits.train, task.labels, classes);
-  const Dataset validation = apply_label_map(task.splits.validation, task.labels, classes);
-  const Dataset test_set = apply_label_map(task.splits.test, task.labels, classes).to(ctx.device);
+  const ImageTask task = load_image_task(t.data);  // bad data fails before the directory exists
+  const ImageModelSpec spec = image_model_spec(t.model, task.data, task.outputs());
+  const Dataset test_set = task.test().to(ctx.device);
 
   const std::string dir = o.out.empty() ? default_out_dir("train") : o.out;
   prepare_out_dir(dir, o.resume, o.force);
   const std::string config_toml = config.to_toml();
   write_file_atomically(dir + "/config.toml", config_toml);
 
-  TrainOptions options = training_options(config);
   options.checkpoint_path = dir + "/checkpoint.pt";
   options.resume = o.resume;
-  options.checkpoint_texts = model_file_texts(spec, task, config_toml);
+  options.checkpoint_texts = model_file_texts(spec, task.model_task(), config_toml);
   const auto start = std::chrono::steady_clock::now();
-  const TrainedClassifier trained = train_image_classifier("model", spec, train_set, validation, options, seed, ctx.device);
+  const TrainedClassifier trained =
+      train_image_classifier("model", spec, task.train(), task.validation(), options, ctx);
   ImageClassifier model = trained.model;
   const double test_accuracy =
       accuracy([&](const torch::Tensor& x) { return model->forward(x); }, test_set.inputs, test_set.labels);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  save_state_file(dir + "/model.pt", make_state_file(*model, model_file_texts(spec, task)));
+  save_state_file(dir + "/model.pt", model_file(model, task.model_task()));
   write_file_atomically(dir + "/history.csv", history_csv(trained.log));
   const nlohmann::json results = {
       {"command", "train"},
-      {"seed", seed},
+      {"seed", keys.seed},
       {"dataset", task.data.name},
       {"labels", task.labels.kind},
       {"architecture", spec.architecture},

@@ -9,6 +9,8 @@
 namespace robustlab {
 namespace {
 
+std::string format_number(double v);
+
 [[noreturn]] void fail(const std::string& key, const std::string& where, const std::string& what) {
   throw UserError("config key '" + key + "'" + where + ": " + what);
 }
@@ -35,7 +37,7 @@ std::optional<double> as_number(const toml::node& n) {
 
 void check_range(const Field& f, double v, const std::string& where) {
   std::ostringstream msg;
-  if (std::isnan(v)) fail(f.key, where, "must be a number, got nan");
+  if (!std::isfinite(v)) fail(f.key, where, "must be a finite number, got " + format_number(v));
   if (f.min && v < *f.min) {
     msg << "must be >= " << *f.min << ", got " << v;
     fail(f.key, where, msg.str());
@@ -82,6 +84,12 @@ ConfigValue convert(const Field& f, const toml::node& n, const std::string& wher
       return *v;
     }
     case FieldType::NumberList: {
+      if (auto s = n.value_exact<std::string>()) {
+        auto range = parse_range(*s, f.key);
+        if (!range) fail(f.key, where, "'" + *s + "' is not a list of numbers or a start:stop:step range");
+        for (double v : *range) check_range(f, v, where);
+        return *range;
+      }
       const toml::array* arr = n.as_array();
       if (!arr) fail(f.key, where, got);
       std::vector<double> out;
@@ -90,6 +98,20 @@ ConfigValue convert(const Field& f, const toml::node& n, const std::string& wher
         if (!v) fail(f.key, where, got + " element");
         check_range(f, *v, where);
         out.push_back(*v);
+      }
+      return out;
+    }
+    case FieldType::IntegerList: {
+      const toml::array* arr = n.as_array();
+      if (!arr) fail(f.key, where, got);
+      std::vector<int64_t> out;
+      for (const auto& e : *arr) {
+        // An integral float (1.0, as older config files wrote lists) is accepted; 32.7 is not.
+        auto v = as_number(e);
+        if (!v || *v != std::floor(*v) || std::abs(*v) > 9.0e15)
+          fail(f.key, where, got + " element" + (v ? " (" + format_number(*v) + ")" : std::string()));
+        check_range(f, *v, where);
+        out.push_back(static_cast<int64_t>(*v));
       }
       return out;
     }
@@ -172,9 +194,24 @@ ConfigValue parse_set(const Schema& schema, const std::string& assignment) {
   } catch (const toml::parse_error&) {
     is_toml = false;
   }
-  if (!is_toml || (parsed["v"].is_string() && f->type == FieldType::TextList)) {
+  const bool is_list = f->type == FieldType::NumberList || f->type == FieldType::IntegerList;
+  if (!is_toml || (parsed["v"].is_string() && f->type == FieldType::TextList) ||
+      (is_list && !parsed["v"].is_array() && !parsed["v"].is_string())) {
     if (f->type == FieldType::Text) parsed.insert_or_assign("v", raw);
-    else if (f->type == FieldType::TextList) {
+    else if (f->type == FieldType::NumberList && raw.find(':') != std::string::npos) {
+      parsed.insert_or_assign("v", raw);  // a start:stop:step range
+    } else if (is_list) {
+      // A bare comma-separated list: "0.05,0.1,8/255".
+      toml::array arr;
+      std::stringstream ss(raw);
+      for (std::string item; std::getline(ss, item, ',');) {
+        const std::optional<double> v = parse_number(item);
+        if (!v) fail(key, where, "'" + item + "' is not a number");
+        if (*v == std::floor(*v) && std::abs(*v) < 9.0e15) arr.push_back(static_cast<int64_t>(*v));
+        else arr.push_back(*v);
+      }
+      parsed.insert_or_assign("v", std::move(arr));
+    } else if (f->type == FieldType::TextList) {
       toml::array arr;
       std::stringstream ss(is_toml ? *parsed["v"].value<std::string>() : raw);
       for (std::string item; std::getline(ss, item, ',');) arr.push_back(item);
@@ -220,6 +257,11 @@ std::string format_value(const ConfigValue& v) {
       for (size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + format_number(xs[i]);
       return out + "]";
     }
+    std::string operator()(const std::vector<int64_t>& xs) const {
+      std::string out = "[";
+      for (size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + std::to_string(xs[i]);
+      return out + "]";
+    }
     std::string operator()(const std::vector<std::string>& xs) const {
       std::string out = "[";
       for (size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + format_string(xs[i]);
@@ -247,8 +289,11 @@ Config Config::resolve(Schema schema, const std::string& file,
 const ConfigValue& Config::get(const std::string& key) const {
   auto it = values_.find(key);
   if (it == values_.end()) throw std::logic_error("config key not in schema: " + key);
+  read_.insert(key);
   return it->second;
 }
+
+const ConfigValue& Config::value(const std::string& key) const { return get(key); }
 
 int64_t Config::integer(const std::string& key) const { return std::get<int64_t>(get(key)); }
 double Config::number(const std::string& key) const { return std::get<double>(get(key)); }
@@ -261,6 +306,9 @@ const std::vector<double>& Config::numbers(const std::string& key) const {
 }
 const std::vector<std::string>& Config::texts(const std::string& key) const {
   return std::get<std::vector<std::string>>(get(key));
+}
+const std::vector<int64_t>& Config::integers(const std::string& key) const {
+  return std::get<std::vector<int64_t>>(get(key));
 }
 
 std::string Config::to_toml() const {
@@ -301,6 +349,28 @@ std::optional<double> parse_number(const std::string& text) {
   const auto num = whole(text.substr(0, slash)), den = whole(text.substr(slash + 1));
   if (!num || !den || *den == 0) return std::nullopt;
   return *num / *den;
+}
+
+std::optional<std::vector<double>> parse_range(const std::string& text, const std::string& key) {
+  const auto first = text.find(':'), second = text.find(':', first + 1);
+  if (first == std::string::npos || second == std::string::npos || text.find(':', second + 1) != std::string::npos)
+    return std::nullopt;
+  const auto start = parse_number(text.substr(0, first)), stop = parse_number(text.substr(first + 1, second - first - 1)),
+             step = parse_number(text.substr(second + 1));
+  if (!start || !stop || !step) return std::nullopt;
+  if (!std::isfinite(*start) || !std::isfinite(*stop) || !(*step > 0))
+    throw UserError("config key '" + key + "': range " + text + " needs finite ends and a step > 0");
+  if (*stop < *start) throw UserError("config key '" + key + "': range " + text + " ends before it starts");
+  constexpr double kMaxValues = 100000;
+  if ((*stop - *start) / *step > kMaxValues)
+    throw UserError("config key '" + key + "': range " + text + " has more than 100000 values");
+  std::vector<double> values;
+  for (int i = 0;; ++i) {
+    const double v = *start + i * *step;  // not accumulated: no drift over a long grid
+    if (v > *stop + 1e-9 * *step) break;
+    values.push_back(v);
+  }
+  return values;
 }
 
 std::string study_named_in(const std::string& file) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ class Config {
   const std::string& text(const std::string& key) const;
   const std::vector<double>& numbers(const std::string& key) const;
   const std::vector<std::string>& texts(const std::string& key) const;
+  const std::vector<int64_t>& integers(const std::string& key) const;
+  const ConfigValue& value(const std::string& key) const;
+
+  // The keys read so far (a check that a study reads every key it declares, and nothing else).
+  const std::set<std::string>& keys_read() const { return read_; }
 
   // TOML with one table per section, every key written, each with its help as a comment.
   std::string to_toml() const;
@@ -34,10 +40,16 @@ class Config {
   const ConfigValue& get(const std::string& key) const;
   std::shared_ptr<const Schema> schema_;
   std::map<std::string, ConfigValue> values_;
+  mutable std::set<std::string> read_;
 };
 
 // "0.1" or a fraction "8/255" (the field's way of writing ε and α); nullopt when neither.
 std::optional<double> parse_number(const std::string& text);
+
+// "start:stop:step" as the list start, start + step, ... up to stop (inclusive, within rounding);
+// nullopt when the text is not of that form. UserError naming `key` for a step <= 0, stop < start
+// or more than 100000 values.
+std::optional<std::vector<double>> parse_range(const std::string& text, const std::string& key);
 
 // Reads only the "study" key of a config file (to know which schema to resolve it with).
 std::string study_named_in(const std::string& file);

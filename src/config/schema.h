@@ -1,6 +1,7 @@
 // The declared shape of a study's config: every key with its type, default, allowed range or
 // choices, and one line of help. A config file or --set may only name keys declared here; the
-// resolved config writes every one of them out, so a run's config.toml is complete.
+// resolved config writes every one of them out, so a run's config.toml is complete. Schemas are
+// built from the options structs' field lists (config/fields.h), never by hand.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -11,9 +12,9 @@
 namespace robustlab {
 
 using ConfigValue = std::variant<int64_t, double, bool, std::string, std::vector<double>,
-                                 std::vector<std::string>>;
+                                 std::vector<std::string>, std::vector<int64_t>>;
 
-enum class FieldType { Integer, Number, Flag, Text, NumberList, TextList };
+enum class FieldType { Integer, Number, Flag, Text, NumberList, TextList, IntegerList };
 
 struct Field {
   std::string key;  // dotted: "data.k"
@@ -27,23 +28,13 @@ struct Field {
 
 class Schema {
  public:
-  Schema& integer(std::string key, int64_t value, std::string help, std::optional<double> min = {},
-                  std::optional<double> max = {});
-  Schema& number(std::string key, double value, std::string help, std::optional<double> min = {},
-                 std::optional<double> max = {});
-  Schema& flag(std::string key, bool value, std::string help);
-  Schema& text(std::string key, std::string value, std::string help,
-               std::vector<std::string> choices = {});
-  Schema& numbers(std::string key, std::vector<double> value, std::string help,
-                  std::optional<double> min = {}, std::optional<double> max = {});
-  Schema& texts(std::string key, std::vector<std::string> value, std::string help,
-                std::vector<std::string> choices = {});
+  // std::logic_error if the key is declared twice (two structs claiming one key is a bug).
+  Schema& add(Field field);
 
   const Field* find(const std::string& key) const;
   const std::vector<Field>& fields() const { return fields_; }
 
  private:
-  Schema& add(Field field);
   std::vector<Field> fields_;
 };
 

@@ -10,4 +10,14 @@ at::Tensor binary_readout(const at::Tensor& z, const at::Tensor& positive) {
          z.masked_fill(positive, neg_inf).logsumexp(1);
 }
 
+BinaryReadoutImpl::BinaryReadoutImpl(torch::nn::AnyModule classifier_, const at::Tensor& positive_)
+    : classifier(std::move(classifier_)) {
+  register_module("classifier", classifier.ptr());
+  positive = register_buffer("positive", positive_.to(torch::kBool));
+}
+
+torch::Tensor BinaryReadoutImpl::forward(const torch::Tensor& x) {
+  return binary_readout(classifier.forward(x), positive);
+}
+
 }  // namespace robustlab

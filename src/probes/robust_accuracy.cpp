@@ -1,6 +1,5 @@
 #include "probes/robust_accuracy.h"
 
-#include <set>
 
 #include "models/classification.h"
 #include "runtime/progress.h"
@@ -8,13 +7,6 @@
 
 namespace robustlab {
 namespace {
-
-bool runs_at(const AttackPlan& plan, double eps) {
-  if (plan.only_eps.empty()) return true;
-  for (double e : plan.only_eps)
-    if (std::abs(e - eps) <= 1e-9 * std::max(1.0, std::abs(eps))) return true;
-  return false;
-}
 
 // Which examples the model still classifies correctly after the attack: [n] bool.
 torch::Tensor survives(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
@@ -32,28 +24,17 @@ torch::Tensor survives(const Victim& victim, const torch::Tensor& x, const torch
 
 }  // namespace
 
-AttackSpec attack_spec(const AttackPlan& plan, double eps) {
-  const AttackInfo& info = find_attack(plan.name);
-  AttackSpec spec;
-  spec.name = plan.name;
-  spec.eps = eps;
-  spec.alpha = !info.reads(kAlpha) ? info.own_step_per_eps * eps : plan.alpha ? *plan.alpha : plan.alpha_per_eps * eps;
-  spec.steps = info.reads(kSteps) ? plan.steps : info.kind == AttackKind::OneStep ? 1 : 0;
-  spec.random_start = info.reads(kRandomStart) ? plan.random_start : RandomStart::None;
-  spec.restarts = info.reads(kRestarts) ? plan.restarts : 1;
-  spec.targets = info.reads(kTargets) ? plan.targets : 0;
-  spec.queries = info.reads(kQueries) ? plan.queries : 0;
-  if (info.kind == AttackKind::BlackBox) spec.steps = plan.queries;
-  return spec;
-}
-
-std::vector<RobustAccuracyPoint> robust_accuracy_curve(
-    const std::string& model_name, const Victim& victim, const torch::Tensor& inputs,
-    const torch::Tensor& labels, const std::vector<AttackPlan>& attacks,
-    const std::vector<double>& eps_grid, uint64_t seed, int64_t batch_size) {
+std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_name, const Victim& victim,
+                                                       const torch::Tensor& inputs, const torch::Tensor& labels,
+                                                       const std::vector<AttackGrid>& attacks, uint64_t seed,
+                                                       int64_t batch_size) {
   long work = 0;
-  for (double eps : eps_grid)
-    for (const auto& plan : attacks) work += runs_at(plan, eps);
+  std::vector<std::string> norms;  // in the order they first appear
+  for (const auto& a : attacks) {
+    work += static_cast<long>(a.eps.size());
+    const std::string norm = norm_name(find_attack(a.attack.name).norm);
+    if (std::find(norms.begin(), norms.end(), norm) == norms.end()) norms.push_back(norm);
+  }
   Progress progress("attack " + model_name, work);
 
   std::vector<RobustAccuracyPoint> rows;
@@ -63,31 +44,35 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(
     torch::NoGradGuard no_grad;
     clean_correct = is_correct(victim.forward(inputs), labels);
   }
-  // norm -> examples classified correctly clean and under every attack at every ε so far (the
-  // grid is walked in increasing ε): robust <= clean, and never rising with ε.
-  std::vector<double> grid = eps_grid;
-  std::sort(grid.begin(), grid.end());
-  std::map<std::string, torch::Tensor> worst;
-  for (double eps : grid) {
-    std::set<std::string> norms_here;
-    for (const auto& plan : attacks) {
-      if (!runs_at(plan, eps)) continue;
-      const AttackInfo& info = find_attack(plan.name);
-      const AttackSpec spec = attack_spec(plan, eps);
-      // Each (attack, ε) has its own random stream: the numbers do not depend on the order run.
-      const std::string stream = "attack/" + model_name + "/" + plan.name + "/" +
-                                 std::to_string(plan.steps) + "/" + std::to_string(eps);
-      at::Generator gen = make_generator(seed, stream.c_str());
-      const torch::Tensor ok = survives(victim, inputs, labels, spec, gen, batch_size);
-      const std::string norm = norm_name(info.norm);
-      worst[norm] = (worst.count(norm) ? worst[norm] : clean_correct) & ok;
-      norms_here.insert(norm);
-      rows.push_back({model_name, plan.name, norm, eps, spec.alpha, spec.steps, spec.restarts,
-                      seed, ok.sum().item<double>() / n});
-      progress.advance();
+  for (const std::string& norm : norms) {
+    std::vector<const AttackGrid*> here;
+    std::vector<double> grid;
+    for (const auto& a : attacks)
+      if (norm_name(find_attack(a.attack.name).norm) == norm) {
+        here.push_back(&a);
+        grid.insert(grid.end(), a.eps.begin(), a.eps.end());
+      }
+    std::sort(grid.begin(), grid.end());
+    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+    // Examples classified correctly clean and under every attack at every ε so far (the grid is
+    // walked in increasing ε): robust <= clean, and never rising with ε.
+    torch::Tensor worst = clean_correct;
+    for (double eps : grid) {
+      for (const AttackGrid* a : here) {
+        if (std::find(a->eps.begin(), a->eps.end(), eps) == a->eps.end()) continue;
+        const AttackSpec spec = a->attack.at(eps);
+        // Each (attack, ε) has its own random stream: the numbers do not depend on the order run.
+        const std::string stream = "attack/" + model_name + "/" + a->attack.name + "/" +
+                                   std::to_string(a->attack.steps) + "/" + std::to_string(eps);
+        at::Generator gen = make_generator(seed, stream.c_str());
+        const torch::Tensor ok = survives(victim, inputs, labels, spec, gen, batch_size);
+        worst = worst & ok;
+        rows.push_back({model_name, spec.name, norm, eps, spec.alpha, spec.steps, spec.restarts,
+                        seed, ok.sum().item<double>() / n});
+        progress.advance();
+      }
+      rows.push_back({model_name, kWorst, norm, eps, 0, 0, 0, seed, worst.sum().item<double>() / n});
     }
-    for (const auto& norm : norms_here)
-      rows.push_back({model_name, "worst", norm, eps, 0, 0, 0, seed, worst[norm].sum().item<double>() / n});
   }
   return rows;
 }
@@ -96,26 +81,33 @@ std::optional<double> critical_radius(const std::vector<RobustAccuracyPoint>& cu
                                       const std::string& model, const std::string& norm) {
   std::optional<double> radius;
   for (const auto& p : curve)
-    if (p.model == model && p.attack == "worst" && p.norm == norm && p.accuracy < 0.5 &&
+    if (p.model == model && p.attack == kWorst && p.norm == norm && p.accuracy < 0.5 &&
         (!radius || p.eps < *radius))
       radius = p.eps;
   return radius;
 }
 
-std::vector<std::string> stronger_attack_warnings(const std::vector<RobustAccuracyPoint>& curve,
-                                                  const std::string& attack, double tolerance) {
-  std::vector<std::string> warnings;
+double accuracy_at(const std::vector<RobustAccuracyPoint>& curve, const std::string& model,
+                   const std::string& attack, const std::string& norm, double eps) {
+  for (const auto& p : curve)
+    if (p.model == model && p.attack == attack && p.norm == norm && std::abs(p.eps - eps) <= 1e-12 * std::max(1.0, eps))
+      return p.accuracy;
+  throw std::logic_error("no " + attack + " (" + norm + ") accuracy for " + model + " at eps " + std::to_string(eps));
+}
+
+std::vector<Warning> stronger_attack_warnings(const std::vector<RobustAccuracyPoint>& curve, double tolerance) {
+  std::vector<Warning> warnings;
   for (const auto& weak : curve)
     for (const auto& strong : curve) {
-      if (weak.attack != attack || strong.attack != attack || weak.model != strong.model ||
+      if (weak.attack == kWorst || weak.attack != strong.attack || weak.model != strong.model ||
           weak.eps != strong.eps || strong.steps <= weak.steps)
         continue;
       if (strong.accuracy < weak.accuracy - tolerance) {
         std::ostringstream line;
-        line << weak.model << ": at eps " << weak.eps << ", " << attack << " with " << strong.steps
+        line << weak.model << ": at eps " << weak.eps << ", " << weak.attack << " with " << strong.steps
              << " steps finds accuracy " << strong.accuracy << " against " << weak.accuracy
              << " with " << weak.steps << " steps (the fewer-step curve overstates robustness)";
-        warnings.push_back(line.str());
+        warnings.push_back({weak.model, warning_kind::kFewerSteps, line.str()});
       }
     }
   return warnings;

@@ -9,25 +9,18 @@
 #include <vector>
 
 #include "attacks/attack.h"
+#include "probes/warning.h"
 
 namespace robustlab {
 
-// An attack to run at every ε of the grid; its step size scales with ε.
-struct AttackPlan {
-  std::string name;
-  double alpha_per_eps = 0.25;  // alpha = alpha_per_eps · eps
-  int steps = 7;
-  RandomStart random_start = RandomStart::Sphere;
-  int restarts = 1;
-  std::vector<double> only_eps;  // run only at these ε of the grid (empty: all)
-  std::optional<double> alpha;   // an absolute step at every ε instead of alpha_per_eps · ε
-  int targets = 0;               // apgd-t, auto (0: min(9, classes − 1))
-  int queries = 1000;            // square, auto
+// An attack and the radii it runs at (ε = 0 gives clean accuracy).
+struct AttackGrid {
+  AttackSpec attack;
+  std::vector<double> eps;
 };
 
-// The spec an attack plan runs with at ε. Fields the attack does not read are zeroed, and alpha
-// holds the step the attack actually takes (AttackInfo::own_step_per_eps where it fixes its own).
-AttackSpec attack_spec(const AttackPlan& plan, double eps);
+// The attack name of the per-example worst case over the attacks run (per norm).
+constexpr const char* kWorst = "worst";
 
 struct RobustAccuracyPoint {
   std::string model, attack, norm;  // attack "worst": per-example worst case over the attacks
@@ -37,19 +30,26 @@ struct RobustAccuracyPoint {
   double accuracy = 0;
 };
 
-std::vector<RobustAccuracyPoint> robust_accuracy_curve(
-    const std::string& model_name, const Victim& victim, const at::Tensor& inputs,
-    const at::Tensor& labels, const std::vector<AttackPlan>& attacks,
-    const std::vector<double>& eps_grid, uint64_t seed, int64_t batch_size = 2000);
+// Every attack at every one of its radii on (inputs, labels). Rows come grouped by norm (in the
+// order the norms first appear in `attacks`), then by increasing ε: the attacks run there, then
+// the kWorst row of that norm, which counts every attack at every ε up to this one.
+std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_name, const Victim& victim,
+                                                       const at::Tensor& inputs, const at::Tensor& labels,
+                                                       const std::vector<AttackGrid>& attacks, uint64_t seed,
+                                                       int64_t batch_size = 2000);
 
 // The smallest ε at which the worst-case accuracy of this model and norm falls below 0.5, or
 // none if it never does on the grid.
 std::optional<double> critical_radius(const std::vector<RobustAccuracyPoint>& curve,
                                       const std::string& model, const std::string& norm);
 
+// The accuracy of one row; std::logic_error when the curve has no such row (a study asking for a
+// point it did not run is a bug).
+double accuracy_at(const std::vector<RobustAccuracyPoint>& curve, const std::string& model,
+                   const std::string& attack, const std::string& norm, double eps);
+
 // Where the same attack with more steps finds lower accuracy than with fewer at the same ε by more
-// than tolerance, the fewer-step numbers overstate robustness: one warning line per model and ε.
-std::vector<std::string> stronger_attack_warnings(const std::vector<RobustAccuracyPoint>& curve,
-                                                  const std::string& attack, double tolerance);
+// than tolerance, the fewer-step numbers overstate robustness: one warning per model and ε.
+std::vector<Warning> stronger_attack_warnings(const std::vector<RobustAccuracyPoint>& curve, double tolerance);
 
 }  // namespace robustlab

@@ -1,5 +1,7 @@
 #include "report/results_json.h"
 
+#include <nlohmann/json.hpp>
+
 namespace robustlab {
 
 nlohmann::json runtime_json(const RuntimeEnvironment& env) {
@@ -10,6 +12,18 @@ nlohmann::json runtime_json(const RuntimeEnvironment& env) {
           {"blas_threads", env.blas_threads},
           {"torch_version", env.torch_version},
           {"robustlab_version", env.robustlab_version}};
+}
+
+nlohmann::json table_json(const Table& t) {
+  using nlohmann::json;
+  json columns = json::array(), rows = json::array();
+  for (const auto& c : t.columns) columns.push_back(c.name);
+  for (const auto& row : t.rows) {
+    json r = json::array();
+    for (const auto& cell : row) std::visit([&](const auto& v) { r.push_back(v); }, cell);
+    rows.push_back(r);
+  }
+  return {{"columns", columns}, {"rows", rows}};
 }
 
 nlohmann::json results_json(const StudyResult& r, const RuntimeEnvironment& env, double seconds) {
@@ -23,19 +37,41 @@ nlohmann::json results_json(const StudyResult& r, const RuntimeEnvironment& env,
     models[m.name] = entry;
   }
   json claims = json::array();
-  for (const auto& c : r.claims)
-    claims.push_back({{"name", c.name}, {"expected", c.expected}, {"measured", c.measured}, {"pass", c.pass}});
+  for (const auto& c : r.claims) {
+    json claim = {{"name", c.name}, {"expected", c.expected}, {"measured", c.measured}, {"pass", c.pass}};
+    if (!c.seeds.empty()) {
+      int held = 0;
+      json seeds = json::array();
+      for (const auto& s : c.seeds) {
+        held += s.pass;
+        seeds.push_back({{"seed", s.seed}, {"measured", s.measured}, {"pass", s.pass}});
+      }
+      claim["holds_on"] = std::to_string(held) + "/" + std::to_string(c.seeds.size());
+      claim["seeds"] = seeds;
+    }
+    claims.push_back(claim);
+  }
   json scales = json::object();
-  for (const auto& [name, value] : r.reference_scales) scales[name] = value;
-  return {{"study", r.study},
-          {"seed", r.seed},
-          {"models", models},
-          {"claims", claims},
-          {"all_claims_pass", r.all_claims_pass()},
-          {"reference_scales", scales},
-          {"warnings", r.warnings},
-          {"seconds", seconds},
-          {"runtime", runtime_json(env)}};
+  for (const auto& [name, value] : r.scales) scales[name] = value;
+  json warnings = json::array();
+  for (const auto& w : r.warnings) warnings.push_back({{"model", w.model}, {"kind", w.kind}, {"text", w.text}});
+  json tables = json::object();
+  for (const auto& t : r.tables) tables[t.name] = table_json(t);
+  json figures = json::array();
+  for (const auto& f : r.figures) figures.push_back(f.name);
+  json out = {{"study", r.study},
+              {"seed", r.seed},
+              {"models", models},
+              {"claims", claims},
+              {"all_claims_pass", r.all_claims_pass()},
+              {"reference_scales", scales},
+              {"warnings", warnings},
+              {"tables", tables},
+              {"figures", figures},
+              {"seconds", seconds},
+              {"runtime", runtime_json(env)}};
+  if (!r.seeds.empty()) out["seeds"] = r.seeds;
+  return out;
 }
 
 }  // namespace robustlab

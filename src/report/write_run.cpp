@@ -1,31 +1,44 @@
 #include "report/write_run.h"
 
+#include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
+#include "models/state_file.h"
+#include "report/csv.h"
 #include "report/markdown.h"
 #include "report/plots.h"
 #include "report/results_json.h"
 #include "report/run_directory.h"
-#include "report/tables.h"
 
 namespace robustlab {
+namespace {
 
-void write_run(const std::string& dir, bool replace, const StudyResult& result, const Config& config,
+// Every file of one run into `sub` ("" or "seed-S/") of the staged directory.
+void write_files(const StagedDirectory& out, const std::string& sub, const RunRecord& run, const RuntimeEnvironment& env,
+                 double seconds, bool plots) {
+  const StudyResult& result = run.result;
+  if (!sub.empty()) std::filesystem::create_directories(out.path(sub));
+  out.write(sub + "config.toml", "study = \"" + result.study + "\"\n" + run.config_toml);
+  out.write(sub + "results.json", results_json(result, env, seconds).dump(2) + "\n");
+  for (const auto& t : result.tables) out.write(sub + t.name + ".csv", table_csv(t));
+  for (const auto& m : result.saved_models) save_state_file(out.path(sub + m.file), m.contents);
+  if (plots)
+    for (const auto& f : result.figures)
+      if (const Table* table = result.find_table(f.table)) draw_figure(f, *table, out.path(sub + f.name));
+  out.write(sub + "report.md", report_markdown(result, env, seconds, plots));
+}
+
+}  // namespace
+
+void write_run(const std::string& dir, bool replace, const RunRecord& combined, const std::vector<RunRecord>& per_seed,
                const RuntimeEnvironment& env, double seconds) {
   StagedDirectory out(dir, replace);
-  out.write("config.toml", "study = \"" + result.study + "\"\n" + config.to_toml());
-  out.write("results.json", results_json(result, env, seconds).dump(2) + "\n");
-  out.write("robust_accuracy.csv", robust_accuracy_csv(result.robust_accuracy));
-  for (const auto& c : result.cosines) out.write("cosine_" + c.model + ".csv", cosine_csv(c));
-  for (const auto& m : result.saved_models) save_state_file(out.path(m.file), m.contents);
   const bool plots = gnuplot_available();
-  if (plots) {
-    plot_robust_accuracy(result, out.path("robust_accuracy"));
-    for (const auto& c : result.cosines) plot_cosine_heatmap(c, out.path("cosine_" + c.model));
-  } else {
-    std::cerr << "robustlab: warning: gnuplot not found, the report has no plots\n";
-  }
-  out.write("report.md", report_markdown(result, env, seconds, plots));
+  if (!plots) std::cerr << "robustlab: warning: gnuplot not found, the report has no plots\n";
+  write_files(out, "", combined, env, seconds, plots);
+  if (per_seed.size() > 1)
+    for (const auto& run : per_seed) write_files(out, "seed-" + std::to_string(run.result.seed) + "/", run, env, seconds, plots);
   out.commit();
 }
 

@@ -1,15 +1,22 @@
 #pragma once
 #include <string>
+#include <vector>
 
-#include "config/config.h"
+#include "experiment/result.h"
 #include "runtime/environment.h"
-#include "studies/study.h"
 
 namespace robustlab {
 
-// Writes every file of the run output contract into dir (atomically, see run_directory.h):
-// config.toml, results.json, robust_accuracy.csv, cosine_<model>.csv, plots, report.md.
-void write_run(const std::string& dir, bool replace, const StudyResult& result, const Config& config,
+// One run as its files: the config text it was resolved to, and its result.
+struct RunRecord {
+  std::string config_toml;  // written as config.toml
+  StudyResult result;
+};
+
+// Writes the run output contract into dir, atomically (report/run_directory.h): config.toml,
+// results.json, NAME.csv for every table, the figures (PNG, SVG), saved models, report.md. Over
+// several seeds, `combined` goes at the top and each seed's run into dir/seed-S/.
+void write_run(const std::string& dir, bool replace, const RunRecord& combined, const std::vector<RunRecord>& per_seed,
                const RuntimeEnvironment& env, double seconds);
 
 }  // namespace robustlab

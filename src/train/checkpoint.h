@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "train/state_file.h"
+#include "models/state_file.h"
 #include "train/train.h"
 
 namespace torch::optim {

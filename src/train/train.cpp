@@ -31,9 +31,9 @@ double scheduled_lr(const TrainOptions& o, int64_t e, int64_t epochs) {
 
 }  // namespace
 
-TrainLog train(torch::nn::Module& model, const Forward& forward, const torch::Tensor& inputs,
-               const torch::Tensor& labels, const TrainOptions& o, at::Generator& gen,
-               const std::string& progress_label) {
+TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torch::Tensor& labels,
+               const TrainOptions& o, at::Generator& gen, const std::string& progress_label) {
+  torch::nn::Module& model = *any.ptr();
   const int64_t n = inputs.size(0);
   const int64_t batch = o.optimizer == "gd" ? n : std::min(o.batch_size, n);
   const int64_t steps_per_epoch = n / batch;
@@ -43,7 +43,6 @@ TrainLog train(torch::nn::Module& model, const Forward& forward, const torch::Te
   std::unique_ptr<torch::optim::Optimizer> optimizer = make_optimizer(model, o);
   scheduled_lr(o, 0, epochs);  // an unknown schedule fails before any work
   check_adversarial_training(o.adversarial);
-  const auto set_mode = [&model](bool train) { model.train(train); };
 
   LoopState s;
   if (o.resume && !o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path))
@@ -71,12 +70,18 @@ TrainLog train(torch::nn::Module& model, const Forward& forward, const torch::Te
       }
       if (o.augment) x = o.augment(x, gen);
       const double eps = warmed_up_eps(o.adversarial, s.step, steps_per_epoch);
-      const torch::Tensor loss = adversarial_training_loss(o.adversarial, forward, set_mode, x, y, eps, gen);
+      const torch::Tensor loss = adversarial_training_loss(o.adversarial, any, o.loss, x, y, eps, gen);
       optimizer->zero_grad();
       loss.backward();
       optimizer->step();
+      if (o.after_step) o.after_step();
       epoch_losses.push_back(loss.detach());
       ++s.step;
+      if (o.on_step && (s.step % std::max<int64_t>(o.on_step_every, 1) == 0 || s.step == total_steps)) {
+        model.eval();
+        o.on_step(s.step);
+        model.train();
+      }
       progress.advance();
     }
     s.epoch = epoch + 1;

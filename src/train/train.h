@@ -4,11 +4,14 @@
 // over epochs (each a fresh permutation; a ragged last batch is dropped), with the learning rate
 // set per epoch by a schedule:  constant;  step: lr·γ^⌊e/s⌋;  cosine: lr·(1 + cos(π e/E))/2.
 // Optional, each a field of TrainOptions rather than a copy of the loop:
+//   loss        the per-example loss minimised (default: logistic / cross-entropy);
 //   augment     a random transform of each minibatch (crop+flip for images, train/augment.h);
 //   adversarial the loss on adversarial inputs instead of (or mixed with) the clean loss: PGD,
 //               fast FGSM, TRADES, one-step (train/adversarial_training.h);
 //   validate    a metric after every epoch (higher is better); early stopping after `patience`
 //               epochs without improvement, ending with the best epoch's weights;
+//   on_step     a callback every k steps (recording curves over training), after_step one after
+//               every optimiser step (EMA, projections, proximal steps);
 //   checkpoint  written atomically after every epoch; with resume, a run continues from it and
 //               ends with exactly the weights an uninterrupted run would have.
 #pragma once
@@ -20,11 +23,9 @@
 #include <vector>
 
 #include "attacks/attack.h"
+#include "config/fields.h"
+#include "models/classification.h"
 #include "train/adversarial_training.h"
-
-namespace torch::nn {
-class Module;
-}
 
 namespace robustlab {
 
@@ -40,10 +41,34 @@ struct TrainOptions {
   int64_t schedule_step = 30;         // step: epochs between decays
   double schedule_gamma = 0.1;        // step: decay factor
 
+  void fields(Fields& f) {  // the config keys train.*
+    f.field("optimizer", optimizer, "gd (full batch), sgd (minibatches, momentum, weight decay) or adam",
+            {"gd", "sgd", "adam"});
+    f.field("lr", lr, "learning rate (peak, before the schedule)", {0});
+    f.field("momentum", momentum, "gd and sgd momentum", {0, 1});
+    f.field("weight_decay", weight_decay, "L2 weight decay", {0});
+    f.field("epochs", epochs, "passes over the training data (0: as many as train.steps needs)", {0});
+    f.field("steps", steps, "gradient steps (0: no cap)", {0});
+    f.field("batch_size", batch_size, "minibatch size (sgd, adam)", {1});
+    f.field("schedule", schedule, "learning-rate schedule over epochs", {"constant", "step", "cosine"});
+    f.field("schedule_step", schedule_step, "step schedule: epochs between decays", {1});
+    f.field("schedule_gamma", schedule_gamma, "step schedule: decay factor", {0, 1});
+  }
+
+  // What is minimised: the mean over the batch of loss(model(x), y) (models/classification.h's
+  // by default; a study may train on a hinge or any other per-example loss).
+  Loss loss = per_example_loss;
   std::function<at::Tensor(const at::Tensor& x, at::Generator&)> augment;
   AdversarialTraining adversarial;
   std::function<double()> validate;  // called with the model in eval mode
   int64_t patience = 0;              // early stopping; 0: never stop early
+  // Called with the number of steps taken, after every `on_step_every`-th step and after the
+  // last, with the model in eval mode: to record how features, losses or kernels evolve.
+  std::function<void(int64_t step)> on_step;
+  int64_t on_step_every = 1;
+  // Called after every optimiser step, before the next batch: EMA of the weights, projections,
+  // proximal steps.
+  std::function<void()> after_step;
 
   std::string checkpoint_path;  // "" : no checkpoints
   bool resume = false;          // continue from checkpoint_path when it exists
@@ -67,8 +92,7 @@ struct TrainLog {
   int64_t resumed_from_epoch = 0;  // 0: started fresh
 };
 
-TrainLog train(torch::nn::Module& model, const Forward& forward, const at::Tensor& inputs,
-               const at::Tensor& labels, const TrainOptions& options, at::Generator& generator,
-               const std::string& progress_label);
+TrainLog train(torch::nn::AnyModule model, const at::Tensor& inputs, const at::Tensor& labels,
+               const TrainOptions& options, at::Generator& generator, const std::string& progress_label);
 
 }  // namespace robustlab

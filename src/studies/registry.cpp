@@ -1,0 +1,23 @@
+#include "studies/registry.h"
+
+#include "runtime/find_by_name.h"
+
+namespace robustlab {
+
+// Each defined in its own file of this folder.
+Study feature_averaging_study();
+Study feature_averaging_real_study();
+Study adversarial_training_study();
+
+const std::vector<Study>& all_studies() {
+  static const std::vector<Study> studies = {
+      feature_averaging_study(),
+      feature_averaging_real_study(),
+      adversarial_training_study(),
+  };
+  return studies;
+}
+
+const Study& find_study(const std::string& name) { return find_by_name(all_studies(), name, "study"); }
+
+}  // namespace robustlab
