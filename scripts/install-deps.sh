@@ -20,8 +20,12 @@ for p in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "robustlab: installing ${missing[*]}" >&2
+echo "robustlab: installing ${#missing[@]} Debian packages and what they need: ${missing[*]}" >&2
+echo "robustlab: (LibTorch is large: the first install takes a few minutes)" >&2
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+$sudo apt-get update -q
+# One line per package fetched and set up, so a long install shows where it is.
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" |
+  { grep --line-buffered -E '^(Get:|Setting up|E:)' || true; } | sed -u 's/^/  /' >&2
+echo "robustlab: packages installed" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Quick start 1: install what is missing, build, run the default study at paper size.
+# Quick start 1: install what is missing, build the command (not the tests), run the default study.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh robustlab
 exec build/robustlab run feature-averaging "$@"

@@ -54,12 +54,7 @@ double accuracy_under(const Victim& victim, const torch::Tensor& x, const torch:
 }
 
 AttackSpec spec_of(const std::string& name, double eps, int steps = 100) {
-  AttackSpec s;
-  s.name = name;
-  s.eps = eps;
-  s.alpha = eps / 4;
-  s.steps = steps;
-  s.random_start = RandomStart::Ball;
+  AttackSpec s = attack_at(name, eps, eps / 4, steps, RandomStart::Ball);
   s.queries = 2000;
   return s;
 }

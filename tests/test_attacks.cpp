@@ -37,13 +37,7 @@ struct Fixture {
 };
 
 AttackSpec spec(const std::string& name, double eps, int steps = 1) {
-  AttackSpec s;
-  s.name = name;
-  s.eps = eps;
-  s.alpha = eps / 5;
-  s.steps = steps;
-  s.random_start = RandomStart::Sphere;
-  return s;
+  return attack_at(name, eps, eps / 5, steps, RandomStart::Sphere);
 }
 
 }  // namespace

@@ -28,19 +28,22 @@ std::vector<double> accuracies(const StudyResult& r) {
 }
 }  // namespace
 
-TEST(FeatureAveragingStudy, ClaimsHoldAtTheTheorysScales) {
-  const StudyResult r = run({});
-  for (const auto& c : r.claims) EXPECT_TRUE(c.pass) << c.name << ": " << c.measured;
-  ASSERT_TRUE(r.models[0].critical_radius && r.models[1].critical_radius);
-  // Binary breaks near sqrt(d/k) = 7.2, the decoupled readout near sqrt(d/2) = 16.
-  EXPECT_GE(*r.models[0].critical_radius, 0.6 * 7.2);
-  EXPECT_LE(*r.models[0].critical_radius, 1.6 * 7.2);
-  EXPECT_GE(*r.models[1].critical_radius, 0.7 * 16);
-  EXPECT_LE(*r.models[1].critical_radius, 1.4 * 16);
-  // Every unit of the binary net has cosine ~ 1/sqrt(5) = 0.447 with the 5 centres of its class.
-  const torch::Tensor cos = cosines(r, "binary");
-  EXPECT_NEAR(cos.slice(0, 0, 5).slice(1, 0, 5).mean().item<double>(), 1 / std::sqrt(5.0), 0.05);
-  EXPECT_NEAR(cos.slice(0, 5, 10).slice(1, 5, 10).mean().item<double>(), 1 / std::sqrt(5.0), 0.05);
+TEST(FeatureAveragingClaims, HoldOnEverySeedAtTheTheorysScales) {
+  std::vector<std::string> sets = small_feature_averaging();
+  const std::vector<StudyResult> results = run_study_seeds("feature-averaging", sets);
+  expect_claims_hold(results);
+  for (const StudyResult& r : results) {
+    ASSERT_TRUE(r.models[0].critical_radius && r.models[1].critical_radius);
+    // Binary breaks near sqrt(d/k) = 7.2, the decoupled readout near sqrt(d/2) = 16.
+    EXPECT_GE(*r.models[0].critical_radius, 0.6 * 7.2) << r.seed;
+    EXPECT_LE(*r.models[0].critical_radius, 1.6 * 7.2) << r.seed;
+    EXPECT_GE(*r.models[1].critical_radius, 0.7 * 16) << r.seed;
+    EXPECT_LE(*r.models[1].critical_radius, 1.4 * 16) << r.seed;
+    // Every unit of the binary net has cosine ~ 1/sqrt(5) = 0.447 with the 5 centres of its class.
+    const torch::Tensor cos = cosines(r, "binary");
+    EXPECT_NEAR(cos.slice(0, 0, 5).slice(1, 0, 5).mean().item<double>(), 1 / std::sqrt(5.0), 0.05) << r.seed;
+    EXPECT_NEAR(cos.slice(0, 5, 10).slice(1, 5, 10).mean().item<double>(), 1 / std::sqrt(5.0), 0.05) << r.seed;
+  }
 }
 
 TEST(FeatureAveragingStudy, SameSeedSameNumbersBitForBit) {
@@ -52,7 +55,7 @@ TEST(FeatureAveragingStudy, SameSeedSameNumbersBitForBit) {
   EXPECT_FALSE(torch::equal(cosines(a, "binary"), cosines(c, "binary")));  // the seed matters
 }
 
-TEST(FeatureAveragingStudy, ClaimsFailWhenTheMechanismIsAbsent) {
+TEST(FeatureAveragingClaims, FailWhenTheMechanismIsAbsent) {
   // Without training the binary net's units are random: no block pattern, no accuracy.
   const StudyResult untrained = run({"train.lr=0"});
   EXPECT_FALSE(claim(untrained, "binary net averages").pass);

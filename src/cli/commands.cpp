@@ -17,6 +17,7 @@
 #include "probes/registry.h"
 #include "report/write_run.h"
 #include "runtime/environment.h"
+#include "runtime/threads.h"
 #include "runtime/user_error.h"
 #include "studies/registry.h"
 
@@ -63,13 +64,18 @@ int run_study(const RunOptions& o, bool verify) {
   std::vector<std::string> sets = o.sets;
   if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
   if (o.seeds) sets.push_back("seeds=" + std::to_string(*o.seeds));
+  if (o.runtime.threads > 0) sets.push_back("threads=" + std::to_string(o.runtime.threads));
   const Schema schema = study.schema();
+  const RunKeys keys = read_options(Config::resolve(schema, file, sets), RunKeys{});
+  // The config written out records the thread count used (runtime/threads.h).
+  RuntimeFlags runtime = o.runtime;
+  runtime.threads = keys.threads > 0 ? static_cast<int>(keys.threads) : available_cores();
+  sets.push_back("threads=" + std::to_string(runtime.threads));
   const Config config = Config::resolve(schema, file, sets);
-  const RunKeys keys = read_options(config, RunKeys{});
   const PreparedRun prepared = study.prepare(config);  // a config that cannot run fails here, before any work
 
   RuntimeEnvironment env;
-  const RunContext ctx = start_runtime(o.runtime, prepared.workload, &env);
+  const RunContext ctx = start_runtime(runtime, prepared.workload, &env);
   // Each seed's run is an ordinary run with its own resolved config.
   auto config_of = [&](uint64_t seed) {
     std::vector<std::string> one = sets;

@@ -9,6 +9,7 @@
 #include "probes/accuracy.h"
 #include "report/results_json.h"
 #include "runtime/atomic_file.h"
+#include "runtime/threads.h"
 #include "runtime/user_error.h"
 #include "experiment/image_task.h"
 #include "models/model_file.h"
@@ -41,12 +42,39 @@ std::string history_csv(const TrainLog& log) {
 // The config of `robustlab train`: a seed and one image classifier's training.
 struct TrainConfig {
   int64_t seed = 0;
+  int64_t threads = 0;
   ImageTraining training = ImageTraining::defaults();
   void fields(Fields& f) {
     f.field("seed", seed, "seed of every random draw in the run", {0});
+    f.field("threads", threads, kThreadsHelp, {0, kMaxThreads});
     training.fields(f);
   }
 };
+
+std::string without_threads(const std::string& config_toml) {
+  std::istringstream in(config_toml);
+  std::string out;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("threads = ", 0) != 0) out += line + "\n";
+  return out;
+}
+
+// A resume continues the run its checkpoint began: the same config, the thread count aside. With
+// another count the run continues, but LibTorch's kernels round differently (runtime/threads.h),
+// so the weights will not equal an uninterrupted run's bit for bit: said, not refused. Returns the
+// config the checkpoint was started with (what later checkpoints must keep matching).
+std::string config_to_resume(const std::string& checkpoint, const std::string& config_toml) {
+  if (!fs::exists(checkpoint)) return config_toml;
+  const std::string started = state_text(load_state_file(checkpoint), "config", checkpoint);
+  if (started == config_toml) return config_toml;
+  if (without_threads(started) != without_threads(config_toml))
+    throw UserError(checkpoint + ": was written by a run with a different config; resume needs the same settings "
+                                 "(or start afresh without --resume)");
+  std::cerr << "robustlab: warning: resuming " << checkpoint << " with another thread count than it started with; "
+            << "some kernels round differently with another count, so the weights will not match an "
+               "uninterrupted run bit for bit\n";
+  return started;
+}
 
 }  // namespace
 
@@ -66,12 +94,19 @@ int run_train_command(const TrainCommandOptions& o) {
   if (o.resume && o.out.empty()) throw UserError("--resume needs --out, the directory of the run to continue");
   std::vector<std::string> sets = o.sets;
   if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
-  const Config config = Config::resolve(schema_of(TrainConfig{}), o.config, sets);
+  if (o.runtime.threads > 0) sets.push_back("threads=" + std::to_string(o.runtime.threads));
+  const Schema schema = schema_of(TrainConfig{});
+  // The config written out records the thread count used (runtime/threads.h).
+  RuntimeFlags runtime = o.runtime;
+  const int64_t asked = read_options(Config::resolve(schema, o.config, sets), TrainConfig{}).threads;
+  runtime.threads = asked > 0 ? static_cast<int>(asked) : available_cores();
+  sets.push_back("threads=" + std::to_string(runtime.threads));
+  const Config config = Config::resolve(schema, o.config, sets);
   const TrainConfig keys = read_options(config, TrainConfig{});
   const ImageTraining& t = keys.training;
   TrainOptions options = t.training_options();  // a bad adversarial setting fails here
   RuntimeEnvironment env;
-  RunContext ctx = start_runtime(o.runtime, t.workload(), &env);
+  RunContext ctx = start_runtime(runtime, t.workload(), &env);
   ctx.seed = static_cast<uint64_t>(keys.seed);
 
   const ImageTask task = load_image_task(t.data);  // bad data fails before the directory exists
@@ -79,13 +114,13 @@ int run_train_command(const TrainCommandOptions& o) {
   const Dataset test_set = task.test().to(ctx.device);
 
   const std::string dir = o.out.empty() ? default_out_dir("train") : o.out;
-  prepare_out_dir(dir, o.resume, o.force);
   const std::string config_toml = config.to_toml();
-  write_file_atomically(dir + "/config.toml", config_toml);
-
   options.checkpoint_path = dir + "/checkpoint.pt";
   options.resume = o.resume;
-  options.checkpoint_texts = model_file_texts(spec, task.model_task(), config_toml);
+  const std::string started_with = o.resume ? config_to_resume(options.checkpoint_path, config_toml) : config_toml;
+  options.checkpoint_texts = model_file_texts(spec, task.model_task(), started_with);
+  prepare_out_dir(dir, o.resume, o.force);
+  write_file_atomically(dir + "/config.toml", config_toml);
   const auto start = std::chrono::steady_clock::now();
   const TrainedClassifier trained =
       train_image_classifier("model", spec, task.train(), task.validation(), options, ctx);
@@ -99,6 +134,7 @@ int run_train_command(const TrainCommandOptions& o) {
   const nlohmann::json results = {
       {"command", "train"},
       {"seed", keys.seed},
+      {"threads", runtime.threads},
       {"dataset", task.data.name},
       {"labels", task.labels.kind},
       {"architecture", spec.architecture},

@@ -1,5 +1,6 @@
 #include "experiment/claims.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace robustlab {
@@ -8,6 +9,46 @@ std::string claim_text(const char* format, double a, double b, double c) {
   char buf[512];
   std::snprintf(buf, sizeof buf, format, a, b, c);
   return buf;
+}
+
+Estimate proportion(double p, int64_t n) {
+  const double count = static_cast<double>(std::max<int64_t>(n, 1));
+  return {p, std::max(std::sqrt(std::max(p * (1 - p), 0.0) / count), 0.5 / count), n};
+}
+
+Estimate paired_difference(const at::Tensor& a, const at::Tensor& b) {
+  const at::Tensor d = (a.to(torch::kFloat64) - b.to(torch::kFloat64)).flatten().cpu();
+  const int64_t n = d.numel();
+  const double count = static_cast<double>(std::max<int64_t>(n, 1));
+  // Sums of at most a few thousand per-example values: exact enough, and in a fixed order.
+  double sum = 0, squares = 0;
+  const auto v = d.accessor<double, 1>();
+  for (int64_t i = 0; i < n; ++i) sum += v[i];
+  const double mean = sum / count;
+  for (int64_t i = 0; i < n; ++i) squares += (v[i] - mean) * (v[i] - mean);
+  const double sd = n > 1 ? std::sqrt(squares / (count - 1)) : 0.0;
+  return {mean, std::max(sd / std::sqrt(count), 0.5 / count), n};
+}
+
+namespace {
+std::string estimate_text(const std::string& what, const Estimate& e) {
+  return what + claim_text(" %.4f (SE %.4f over %.0f points)", e.value, e.se, static_cast<double>(e.n));
+}
+}  // namespace
+
+Claim claim_at_least(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {
+  return {name, what + claim_text(" >= %.3g, allowing %.0f SE of sampling noise", threshold, z), estimate_text(what, e),
+          e.value >= threshold - z * e.se};
+}
+
+Claim claim_at_most(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {
+  return {name, what + claim_text(" <= %.3g, allowing %.0f SE of sampling noise", threshold, z), estimate_text(what, e),
+          e.value <= threshold + z * e.se};
+}
+
+Claim claim_exceeds(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {
+  return {name, what + claim_text(" > %.3g by more than %.0f SE of sampling noise", threshold, z), estimate_text(what, e),
+          e.value - z * e.se > threshold};
 }
 
 }  // namespace robustlab

@@ -5,15 +5,60 @@
 
 namespace robustlab {
 
+namespace {
+
+// The accuracy of always answering the most common label.
+double chance_accuracy(const at::Tensor& labels) {
+  if (labels.numel() == 0) return 0;
+  const at::Tensor l = labels.cpu();
+  const at::Tensor counts = (l - l.min()).bincount();
+  return counts.max().item<double>() / static_cast<double>(l.numel());
+}
+
+}  // namespace
+
+bool Evaluation::collapsed() const {
+  return summary.clean_accuracy <= chance + 3 * proportion(chance, examples).se;
+}
+
+at::Tensor Evaluation::robust_at(const std::string& norm, double eps) const {
+  return (breaking_radius.at(norm) > eps).to(torch::kFloat64);
+}
+
+Estimate Evaluation::worst_case(const std::string& norm, double eps) const {
+  return proportion(accuracy_at(curve, summary.name, kWorst, norm, eps), examples);
+}
+
 Evaluation evaluate(const std::string& model, const Victim& victim, const Dataset& test,
                     const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed) {
   Evaluation e;
-  e.curve = robust_accuracy_curve(model, victim, test.inputs, test.labels, attacks, seed);
+  e.examples = test.size();
+  e.chance = chance_accuracy(test.labels);
+  e.curve = robust_accuracy_curve(model, victim, test.inputs, test.labels, attacks, seed, 2000, &e.breaking_radius);
   e.summary = {model, accuracy(victim.forward, test.inputs, test.labels), critical_radius(e.curve, model, norm), {}};
+  if (e.collapsed()) {
+    e.warnings.push_back({model, warning_kind::kCollapsed,
+                          model + " net collapsed: clean accuracy " + claim_text("%.3f", e.summary.clean_accuracy) +
+                              " is at chance (" + claim_text("%.3f", e.chance) +
+                              ", the most common label); it learned nothing, and its robustness numbers mean nothing"});
+    return e;
+  }
   e.warnings = gradient_masking_warnings(model, victim, test.inputs, test.labels, e.curve, seed);
   constexpr double kFewerStepsTolerance = 0.05;
   for (auto& w : stronger_attack_warnings(e.curve, kFewerStepsTolerance)) e.warnings.push_back(std::move(w));
   return e;
+}
+
+Claim learned_claim(const std::vector<const Evaluation*>& evaluations) {
+  Claim claim{"every net learned the task", "clean accuracy above chance (the most common label) by 3 SE", "", true};
+  for (const Evaluation* e : evaluations) {
+    claim.measured += (claim.measured.empty() ? "" : ", ") + e->summary.name +
+                      claim_text(" %.3f (chance %.3f)", e->summary.clean_accuracy, e->chance);
+    if (e->collapsed()) claim.pass = false;
+  }
+  for (const Evaluation* e : evaluations)
+    if (e->collapsed()) claim.measured += "; " + e->summary.name + " net collapsed: clean accuracy at chance";
+  return claim;
 }
 
 Table robust_accuracy_table() {

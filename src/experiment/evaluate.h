@@ -1,12 +1,16 @@
 // Evaluating one trained model the way every study does: clean accuracy, the robust-accuracy
 // curve of each attack over its radii and the per-example worst case, the critical radius, and
-// every check for optimistic numbers (gradient masking, fewer steps finding less).
+// every check for optimistic numbers (gradient masking, fewer steps finding less). A net that
+// collapsed to chance gets one "collapsed" warning instead of masking checks, which would only
+// restate its dead gradients.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
 #include "attacks/attack.h"
 #include "data/dataset.h"
+#include "experiment/claims.h"
 #include "experiment/result.h"
 #include "probes/robust_accuracy.h"
 
@@ -15,11 +19,25 @@ namespace robustlab {
 struct Evaluation {
   ModelSummary summary;  // clean accuracy and the critical radius on `norm`; add metrics freely
   std::vector<RobustAccuracyPoint> curve;
+  std::map<std::string, at::Tensor> breaking_radius;  // per norm: each example's (probes/robust_accuracy.h)
   std::vector<Warning> warnings;
+  double chance = 0;      // the accuracy of always answering the test set's most common label
+  int64_t examples = 0;   // test points
+
+  // Clean accuracy within 3 standard errors of chance: the net learned nothing (a diverged or
+  // dead network), and its robustness numbers mean nothing.
+  bool collapsed() const;
+  // Per example, 1 where it survives every attack at every radius up to eps: [n] float64.
+  at::Tensor robust_at(const std::string& norm, double eps) const;
+  // The worst-case accuracy at eps with its standard error.
+  Estimate worst_case(const std::string& norm, double eps) const;
 };
 
 Evaluation evaluate(const std::string& model, const Victim& victim, const Dataset& test,
                     const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed);
+
+// "every net learned the task": fails, naming them, when a net collapsed to chance.
+Claim learned_claim(const std::vector<const Evaluation*>& evaluations);
 
 // Adds the evaluation to the result: its summary to the models, its curve to the
 // robust_accuracy table (created on first use), its warnings.

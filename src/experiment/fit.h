@@ -7,7 +7,9 @@
 #include <string>
 #include <torch/nn/modules/container/any.h>
 
+#include "experiment/figure.h"
 #include "experiment/run_context.h"
+#include "experiment/table.h"
 #include "runtime/random.h"
 #include "train/train.h"
 
@@ -25,5 +27,11 @@ Module build(const std::string& name, const Options& options, const RunContext& 
 // Trains `model` on (inputs, labels) and leaves it in eval mode.
 TrainLog fit(const std::string& name, torch::nn::AnyModule model, const at::Tensor& inputs,
              const at::Tensor& labels, const TrainOptions& options, const RunContext& context);
+
+// The table of training losses (model, epoch, step, loss) and the figure of loss against step,
+// one line per model, that studies show for their trained models; and a log's rows in it.
+Table training_loss_table();
+void add_training_loss(Table& table, const std::string& model, const TrainLog& log);
+Figure training_loss_figure(const std::string& study);
 
 }  // namespace robustlab

@@ -43,6 +43,7 @@ ImageTraining ImageTraining::defaults() {
   t.train.epochs = 10;
   t.train.batch_size = 128;
   t.train.schedule = "cosine";
+  t.train.warmup_epochs = 1;  // SGD with momentum at full lr from a random init can kill every ReLU
   return t;
 }
 
@@ -82,15 +83,17 @@ Workload ImageTraining::workload() const {
 }
 
 TrainedClassifier train_image_classifier(const std::string& name, const ImageModelSpec& spec, const Dataset& train_set,
-                                         const Dataset& validation, TrainOptions options, const RunContext& ctx) {
+                                         const Dataset& validation, TrainOptions options, const RunContext& ctx,
+                                         const std::string& streams) {
+  const std::string stream = streams.empty() ? name : streams;
   TrainedClassifier out;
-  out.model = build<ImageClassifier>(name, spec, ctx);
+  out.model = build<ImageClassifier>(stream, spec, ctx);
   const Forward forward = forward_of(torch::nn::AnyModule(out.model));
   const Dataset train_on = train_set.to(ctx.device), validate_on = validation.to(ctx.device);
   options.adversarial.box = train_set.box;
   if (validate_on.size() > 0)
     options.validate = [forward, validate_on] { return accuracy(forward, validate_on.inputs, validate_on.labels); };
-  out.log = fit(name, torch::nn::AnyModule(out.model), train_on.inputs, train_on.labels, options, ctx);
+  out.log = fit(stream, torch::nn::AnyModule(out.model), train_on.inputs, train_on.labels, options, ctx);
   return out;
 }
 

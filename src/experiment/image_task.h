@@ -77,9 +77,12 @@ struct TrainedClassifier {
   TrainLog log;
 };
 
-// Trains a classifier named `name` (its random streams, experiment/fit.h) on `train`, with
-// validation accuracy after every epoch (early stopping with options.patience).
+// Trains a classifier on `train`, with validation accuracy after every epoch (early stopping with
+// options.patience). Its random streams (experiment/fit.h) are named `streams`, by default its
+// name; two classifiers given the same streams start from the same weights (as far as their
+// shapes agree: every layer but the last) and see the same examples in the same order.
 TrainedClassifier train_image_classifier(const std::string& name, const ImageModelSpec& spec, const Dataset& train,
-                                         const Dataset& validation, TrainOptions options, const RunContext& context);
+                                         const Dataset& validation, TrainOptions options, const RunContext& context,
+                                         const std::string& streams = "");
 
 }  // namespace robustlab

@@ -26,9 +26,11 @@ namespace robustlab {
 struct RunKeys {
   int64_t seed = 0;
   int64_t seeds = 1;
+  int64_t threads = 0;
   void fields(Fields& f) {
     f.field("seed", seed, "seed of every random draw in the run", {0});
     f.field("seeds", seeds, "run seeds seed .. seed+seeds-1 and report mean and spread", {1, 1000});
+    f.field("threads", threads, kThreadsHelp, {0, kMaxThreads});
   }
 };
 

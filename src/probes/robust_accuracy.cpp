@@ -1,5 +1,7 @@
 #include "probes/robust_accuracy.h"
 
+#include <limits>
+
 
 #include "models/classification.h"
 #include "runtime/progress.h"
@@ -27,7 +29,8 @@ torch::Tensor survives(const Victim& victim, const torch::Tensor& x, const torch
 std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_name, const Victim& victim,
                                                        const torch::Tensor& inputs, const torch::Tensor& labels,
                                                        const std::vector<AttackGrid>& attacks, uint64_t seed,
-                                                       int64_t batch_size) {
+                                                       int64_t batch_size,
+                                                       std::map<std::string, at::Tensor>* breaking_radius) {
   long work = 0;
   std::vector<std::string> norms;  // in the order they first appear
   for (const auto& a : attacks) {
@@ -57,6 +60,8 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_
     // Examples classified correctly clean and under every attack at every ε so far (the grid is
     // walked in increasing ε): robust <= clean, and never rising with ε.
     torch::Tensor worst = clean_correct;
+    torch::Tensor first_broken = torch::full({inputs.size(0)}, std::numeric_limits<double>::infinity(), torch::kFloat64);
+    first_broken.masked_fill_(clean_correct.cpu().logical_not(), 0.0);
     for (double eps : grid) {
       for (const AttackGrid* a : here) {
         if (std::find(a->eps.begin(), a->eps.end(), eps) == a->eps.end()) continue;
@@ -72,7 +77,9 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_
         progress.advance();
       }
       rows.push_back({model_name, kWorst, norm, eps, 0, 0, 0, seed, worst.sum().item<double>() / n});
+      first_broken.masked_fill_(worst.cpu().logical_not() & first_broken.isinf(), eps);
     }
+    if (breaking_radius) (*breaking_radius)[norm] = first_broken;
   }
   return rows;
 }

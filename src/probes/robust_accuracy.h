@@ -4,6 +4,7 @@
 // worst case at ε also counts the attacks at every smaller ε of the grid, and never rises with ε.
 #pragma once
 #include <ATen/core/Tensor.h>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,10 +34,14 @@ struct RobustAccuracyPoint {
 // Every attack at every one of its radii on (inputs, labels). Rows come grouped by norm (in the
 // order the norms first appear in `attacks`), then by increasing ε: the attacks run there, then
 // the kWorst row of that norm, which counts every attack at every ε up to this one.
+// With `breaking_radius`, also each example's smallest ε of the grid at which some attack breaks
+// it, per norm ([n] float64 on CPU: 0 when misclassified clean, +inf when never broken): the
+// per-example outcomes that paired comparisons of two models on the same points need.
 std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_name, const Victim& victim,
                                                        const at::Tensor& inputs, const at::Tensor& labels,
                                                        const std::vector<AttackGrid>& attacks, uint64_t seed,
-                                                       int64_t batch_size = 2000);
+                                                       int64_t batch_size = 2000,
+                                                       std::map<std::string, at::Tensor>* breaking_radius = nullptr);
 
 // The smallest ε at which the worst-case accuracy of this model and norm falls below 0.5, or
 // none if it never does on the grid.

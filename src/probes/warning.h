@@ -17,6 +17,7 @@ constexpr const char* kBlackBoxStronger = "black-box-stronger";  // Square beats
 constexpr const char* kUnboundedEps = "unbounded-eps";           // PGD cannot break a reachable-everywhere ball
 constexpr const char* kZeroGradient = "zero-gradient";           // the loss's input gradient is exactly 0
 constexpr const char* kFewerSteps = "fewer-steps";               // more steps find lower accuracy
+constexpr const char* kCollapsed = "collapsed";                  // clean accuracy at chance: nothing learned
 }  // namespace warning_kind
 
 }  // namespace robustlab

@@ -8,6 +8,7 @@ nlohmann::json runtime_json(const RuntimeEnvironment& env) {
   return {{"device", env.device},
           {"blas_core", env.blas_core},
           {"cpu_isa", env.cpu_isa},
+          {"onednn_isa", env.onednn_isa},
           {"torch_threads", env.torch_threads},
           {"blas_threads", env.blas_threads},
           {"torch_version", env.torch_version},

@@ -11,6 +11,7 @@ struct RuntimeEnvironment {
   std::string device;
   std::string blas_core;       // kernels OpenBLAS runs
   std::string cpu_isa;         // widest vector instructions the CPU has
+  std::string onednn_isa;      // instructions oneDNN's convolution kernels use
   int torch_threads = 1;
   int blas_threads = 1;
   std::string torch_version;

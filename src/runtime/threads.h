@@ -10,6 +10,15 @@ namespace robustlab {
 
 enum class Workload { LargeGemm, Elementwise };
 
+// The config key `threads` records the count a run used: some of LibTorch's kernels round
+// differently with another count (oneDNN's convolution weight gradients split their sums over
+// threads, and so do OpenBLAS's products with more than 448 terms), so a run is reproduced bit for
+// bit with the same count.
+constexpr const char* kThreadsHelp =
+    "threads (0: all cores); written out as the count used, since some LibTorch kernels round "
+    "differently with another count";
+constexpr double kMaxThreads = 256;
+
 struct ThreadPlan {
   int torch_threads = 1;
   int blas_threads = 1;

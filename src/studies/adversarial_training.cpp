@@ -4,6 +4,7 @@
 #include "experiment/attack_keys.h"
 #include "experiment/claims.h"
 #include "experiment/evaluate.h"
+#include "experiment/fit.h"
 #include "experiment/image_task.h"
 #include "experiment/study.h"
 #include "runtime/user_error.h"
@@ -75,7 +76,9 @@ struct AdversarialTrainingStudy {
     if (image.adversarial.norm != Norm::Linf)
       throw UserError("adversarial.norm: the study's attacks are linf; train with linf");
     check_adversarial_training(image.adversarial);
-    // The claims read the curves at the training radius: refuse a grid without it before training.
+    // The claims read PGD's curve at the training radius: refuse a config without them before training.
+    if (std::find(attack.names.begin(), attack.names.end(), "pgd-linf") == attack.names.end())
+      throw UserError("config key 'attack.names': must include pgd-linf, which the claims compare with the worst case");
     const std::vector<double> grid = attack.grid();
     if (std::none_of(grid.begin(), grid.end(), [&](double e) { return std::abs(e - image.adversarial.eps) <= 1e-12; }))
       throw UserError("config key 'attack.eps': must contain adversarial.eps = " + claim_text("%g", image.adversarial.eps) +
@@ -101,9 +104,11 @@ StudyResult run(const AdversarialTrainingStudy& o, const RunContext& ctx) {
   standard_options.adversarial = AdversarialTraining{};
   const TrainOptions adversarial_options = o.image.training_options();
   std::vector<Evaluation> evaluations;
+  Table losses = training_loss_table();
   for (const auto& [name, options] : {std::pair<std::string, TrainOptions>{"standard", standard_options},
                                       {"adversarial", adversarial_options}}) {
     TrainedClassifier trained = train_image_classifier(name, spec, task.train(), task.validation(), options, ctx);
+    add_training_loss(losses, name, trained.log);
     const torch::nn::AnyModule net(trained.model);
     Evaluation e = evaluate(name, make_victim(forward_of(net), test.box), test, o.attack.grids(), "linf", ctx.seed);
     e.summary.metrics = {{"final_train_loss", trained.log.epochs.back().train_loss},
@@ -112,29 +117,33 @@ StudyResult run(const AdversarialTrainingStudy& o, const RunContext& ctx) {
     evaluations.push_back(e);
     result.saved_models.push_back({name + ".pt", model_file(trained.model, task.model_task(), ctx.config_toml)});
   }
-  result.figures = {robust_accuracy_figure(result.study, "linf")};
+  result.tables.push_back(losses);
+  result.figures = {robust_accuracy_figure(result.study, "linf"), training_loss_figure(result.study)};
 
-  // Claims, at the training radius.
-  const auto& curve_standard = evaluations[0].curve;
-  const auto& curve_adversarial = evaluations[1].curve;
-  const double standard = accuracy_at(curve_standard, "standard", kWorst, "linf", train_eps);
-  const double adversarial = accuracy_at(curve_adversarial, "adversarial", kWorst, "linf", train_eps);
-  const double adversarial_pgd = accuracy_at(curve_adversarial, "adversarial", "pgd-linf", "linf", train_eps);
+  // Claims, at the training radius: each compares per-example outcomes on the same test points.
+  const Evaluation& standard = evaluations[0];
+  const Evaluation& adversarial = evaluations[1];
   const Verify& v = o.verify;
+  const Estimate pgd_gap = proportion(accuracy_at(adversarial.curve, "adversarial", "pgd-linf", "linf", train_eps) -
+                                          adversarial.worst_case("linf", train_eps).value,
+                                      adversarial.examples);
   const bool adversarial_warned = !result.warnings_of("adversarial").empty();
+  Claim not_masked = claim_at_most("the adversarial net's robustness is not gradient masking",
+                                   "PGD - worst-case (auto included) accuracy at eps " + claim_text("%.3g", train_eps),
+                                   pgd_gap, v.max_auto_gap);
+  not_masked.expected += "; and no masking warning";
+  not_masked.measured += adversarial_warned ? "; masking warnings fired" : "; no masking warning";
+  not_masked.pass = not_masked.pass && !adversarial_warned;
   result.claims = {
-      {"the standard net is not robust at the training eps",
-       claim_text("worst-case accuracy at eps %.3g <= %.2f", train_eps, v.max_standard_accuracy),
-       claim_text("%.4f", standard), standard <= v.max_standard_accuracy},
-      {"adversarial training makes it robust there",
-       claim_text("adversarial - standard worst-case accuracy at eps %.3g >= %.2f", train_eps, v.min_gain),
-       claim_text("adversarial %.4f, standard %.4f (gain %.4f)", adversarial, standard, adversarial - standard),
-       adversarial - standard >= v.min_gain},
-      {"the adversarial net's robustness is not gradient masking",
-       claim_text("PGD - worst (auto included) at eps %.3g <= %.2f, and no masking warning", train_eps, v.max_auto_gap),
-       claim_text("PGD %.4f, worst %.4f", adversarial_pgd, adversarial) +
-           (adversarial_warned ? "; masking warnings fired" : "; no masking warning"),
-       adversarial_pgd - adversarial <= v.max_auto_gap && !adversarial_warned},
+      learned_claim({&standard, &adversarial}),
+      claim_at_most("the standard net is not robust at the training eps",
+                    "worst-case accuracy at eps " + claim_text("%.3g", train_eps), standard.worst_case("linf", train_eps),
+                    v.max_standard_accuracy),
+      claim_at_least("adversarial training makes it robust there",
+                     "adversarial - standard worst-case accuracy at eps " + claim_text("%.3g", train_eps),
+                     paired_difference(adversarial.robust_at("linf", train_eps), standard.robust_at("linf", train_eps)),
+                     v.min_gain),
+      not_masked,
   };
   return result;
 }

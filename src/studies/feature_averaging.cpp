@@ -197,9 +197,9 @@ Claim separation_claim(const torch::Tensor& cos, int64_t units_per_output, doubl
   return claim;
 }
 
-Claim accuracy_claim(const std::string& model, double acc, double min_acc) {
-  return {model + " net is accurate on clean test data", claim_text("clean accuracy >= %.2f", min_acc),
-          claim_text("clean accuracy %.4f", acc), acc >= min_acc};
+Claim accuracy_claim(const Evaluation& e, double min_acc) {
+  return claim_at_least(e.summary.name + " net is accurate on clean test data", "clean accuracy",
+                        proportion(e.summary.clean_accuracy, e.examples), min_acc);
 }
 
 Claim radius_claim(std::optional<double> binary, std::optional<double> decoupled, double max_eps, double max_ratio,
@@ -335,8 +335,8 @@ StudyResult run(const FeatureAveraging& o, const RunContext& ctx) {
   result.claims = {
       averaging_claim(binary_cos, unit_signs, clusters.cluster_labels, v.cosine_tolerance),
       separation_claim(decoupled_cos, decoupled_options.units_per_output, v.min_diagonal),
-      accuracy_claim("binary", binary_eval.summary.clean_accuracy, v.min_clean_accuracy),
-      accuracy_claim("decoupled", readout_eval.summary.clean_accuracy, v.min_clean_accuracy),
+      accuracy_claim(binary_eval, v.min_clean_accuracy),
+      accuracy_claim(readout_eval, v.min_clean_accuracy),
       radius_claim(binary_eval.summary.critical_radius, readout_eval.summary.critical_radius, max_eps,
                    v.max_radius_ratio, scale_binary, scale_decoupled),
   };

@@ -29,7 +29,16 @@ double scheduled_lr(const TrainOptions& o, int64_t e, int64_t epochs) {
   throw UserError("train.schedule: unknown schedule '" + o.schedule + "' (constant, step or cosine)");
 }
 
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
 }  // namespace
+
+double warmed_up_lr(const TrainOptions& o, double lr, int64_t step, int64_t warmup_steps) {
+  if (warmup_steps <= 0) return lr;
+  return lr * std::min(1.0, static_cast<double>(step + 1) / static_cast<double>(warmup_steps));
+}
 
 TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torch::Tensor& labels,
                const TrainOptions& o, at::Generator& gen, const std::string& progress_label) {
@@ -42,6 +51,7 @@ TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torc
   const int64_t total_steps = o.steps > 0 ? std::min(o.steps, epochs * steps_per_epoch) : epochs * steps_per_epoch;
   std::unique_ptr<torch::optim::Optimizer> optimizer = make_optimizer(model, o);
   scheduled_lr(o, 0, epochs);  // an unknown schedule fails before any work
+  const int64_t warmup_steps = static_cast<int64_t>(std::ceil(o.warmup_epochs * static_cast<double>(steps_per_epoch)));
   check_adversarial_training(o.adversarial);
 
   LoopState s;
@@ -55,7 +65,7 @@ TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torc
   for (int64_t epoch = s.epoch; epoch < epochs && !stop; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     const double lr = scheduled_lr(o, epoch, epochs);
-    for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
+    set_learning_rate(*optimizer, lr);
     model.train();
     // Full batch: the data as it is. Minibatches: a fresh permutation each epoch.
     const torch::Tensor order = batch < n ? torch::randperm(n, gen, torch::kInt64).to(inputs.device()) : torch::Tensor();
@@ -69,6 +79,7 @@ TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torc
         y = labels.index_select(0, idx);
       }
       if (o.augment) x = o.augment(x, gen);
+      if (warmup_steps > 0 && s.step < warmup_steps) set_learning_rate(*optimizer, warmed_up_lr(o, lr, s.step, warmup_steps));
       const double eps = warmed_up_eps(o.adversarial, s.step, steps_per_epoch);
       const torch::Tensor loss = adversarial_training_loss(o.adversarial, any, o.loss, x, y, eps, gen);
       optimizer->zero_grad();

@@ -2,7 +2,9 @@
 //   full-batch gradient descent ("gd", the theory papers' setting),
 //   minibatch SGD with momentum and weight decay ("sgd"), or Adam ("adam"),
 // over epochs (each a fresh permutation; a ragged last batch is dropped), with the learning rate
-// set per epoch by a schedule:  constant;  step: lr·γ^⌊e/s⌋;  cosine: lr·(1 + cos(π e/E))/2.
+// set per epoch by a schedule:  constant;  step: lr·γ^⌊e/s⌋;  cosine: lr·(1 + cos(π e/E))/2,
+// and over the first warmup_epochs (counted in steps) multiplied by (step + 1)/W: large first steps
+// from a random init, momentum adding up, can kill every ReLU of a net for good.
 // Optional, each a field of TrainOptions rather than a copy of the loop:
 //   loss        the per-example loss minimised (default: logistic / cross-entropy);
 //   augment     a random transform of each minibatch (crop+flip for images, train/augment.h);
@@ -40,6 +42,7 @@ struct TrainOptions {
   std::string schedule = "constant";  // constant, step, cosine
   int64_t schedule_step = 30;         // step: epochs between decays
   double schedule_gamma = 0.1;        // step: decay factor
+  double warmup_epochs = 0;           // lr rises linearly from lr/W to lr over the first W steps
 
   void fields(Fields& f) {  // the config keys train.*
     f.field("optimizer", optimizer, "gd (full batch), sgd (minibatches, momentum, weight decay) or adam",
@@ -53,6 +56,7 @@ struct TrainOptions {
     f.field("schedule", schedule, "learning-rate schedule over epochs", {"constant", "step", "cosine"});
     f.field("schedule_step", schedule_step, "step schedule: epochs between decays", {1});
     f.field("schedule_gamma", schedule_gamma, "step schedule: decay factor", {0, 1});
+    f.field("warmup_epochs", warmup_epochs, "learning rate rises linearly from 0 over this many epochs (counted in steps)", {0, 1000});
   }
 
   // What is minimised: the mean over the batch of loss(model(x), y) (models/classification.h's
@@ -91,6 +95,9 @@ struct TrainLog {
   bool stopped_early = false;
   int64_t resumed_from_epoch = 0;  // 0: started fresh
 };
+
+// The learning rate at 0-based step `step` of a warm-up over `warmup_steps` steps: lr·(step+1)/W.
+double warmed_up_lr(const TrainOptions& options, double lr, int64_t step, int64_t warmup_steps);
 
 TrainLog train(torch::nn::AnyModule model, const at::Tensor& inputs, const at::Tensor& labels,
                const TrainOptions& options, at::Generator& generator, const std::string& progress_label);

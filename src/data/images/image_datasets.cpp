@@ -6,6 +6,7 @@
 #include "data/images/file_bytes.h"
 #include "data/images/idx_file.h"
 #include "runtime/find_by_name.h"
+#include "runtime/fixed_order.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -107,11 +108,14 @@ ImageData load_image_dataset(const std::string& name, const std::string& root_or
   data.name = name;
   data.class_names = info.class_names;
   std::tie(data.train, data.test) = info.read(root);
-  // Per-channel statistics of the training images: x̂ = (x − mean_c) / std_c inside the model.
-  const torch::Tensor per_channel = data.train.inputs.transpose(0, 1).flatten(1).to(torch::kFloat64);
-  for (int64_t c = 0; c < per_channel.size(0); ++c) {
-    data.channel_mean.push_back(per_channel[c].mean().item<double>());
-    data.channel_std.push_back(per_channel[c].std().item<double>());
+  // Per-channel statistics of the training images, x̂ = (x − mean_c) / std_c inside the model, in
+  // a fixed order: the same bits whatever the thread count, so the same model.
+  for (int64_t c = 0; c < data.train.inputs.size(1); ++c) {
+    const torch::Tensor channel = data.train.inputs.select(1, c).to(torch::kFloat64);
+    const double mean = fixed_order_mean(channel);
+    const double squares = fixed_order_sum((channel - mean).square());
+    data.channel_mean.push_back(mean);
+    data.channel_std.push_back(std::sqrt(squares / static_cast<double>(std::max<int64_t>(channel.numel() - 1, 1))));
   }
   return data;
 }
