@@ -37,7 +37,7 @@ std::string uncompressed_copy() {
     std::filesystem::create_directories(d);
     for (const char* f : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                           "t10k-labels-idx1-ubyte"}) {
-      const auto bytes = read_file_bytes(default_data_root("fashion-mnist") + "/" + f + ".gz");
+      const auto bytes = read_file_bytes(default_data_root("fashion-mnist") + "/" + f + ".gz", uint64_t{1} << 30);
       std::ofstream(d + "/" + f, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     }
     return d;

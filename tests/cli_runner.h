@@ -14,8 +14,9 @@ struct Result {
   std::string output;
 };
 
-inline Result run_robustlab(const std::string& args) {
-  const std::string cmd = std::string(ROBUSTLAB_BINARY) + " " + args + " 2>&1";
+// Any command line, through the shell: its exit code and everything it printed.
+inline Result run_command(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -23,6 +24,8 @@ inline Result run_robustlab(const std::string& args) {
   const int status = pclose(pipe);
   return {WEXITSTATUS(status), out};
 }
+
+inline Result run_robustlab(const std::string& args) { return run_command(std::string(ROBUSTLAB_BINARY) + " " + args); }
 
 // A path under the test temp directory that does not exist yet.
 inline std::string fresh_dir(const std::string& name) {

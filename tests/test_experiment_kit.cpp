@@ -104,7 +104,8 @@ TEST(ExperimentKit, AToyStudysNewTableAndFiguresReachEveryOutput) {
 
   const std::string dir = ::testing::TempDir() + "robustlab_toy_run";
   fs::remove_all(dir);
-  write_run(dir, false, record_of(config, result), {}, describe_runtime(torch::kCPU), 1.0);
+  StagedDirectory out(dir, false, {});
+  write_run(out, record_of(config, result), {}, describe_runtime(torch::kCPU), 1.0);
   std::ifstream csv(dir + "/training_curve.csv");
   std::string header, first;
   std::getline(csv, header);

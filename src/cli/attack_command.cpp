@@ -56,7 +56,13 @@ int run_attack_command(const AttackCommandOptions& o) {
 
   const LoadedModel loaded = load_model_file(o.model, ctx.device);
   const std::string dataset = o.data.empty() ? loaded.task.dataset : o.data;
+  std::error_code ec;
+  if (!o.root.empty() && !std::filesystem::is_directory(o.root, ec))
+    throw UserError("--root " + o.root + ": " + (ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "no such directory"));
   const ImageData data = load_image_dataset(dataset, o.root);
+  if (o.examples > data.test.size())
+    throw UserError("--examples " + std::to_string(o.examples) + ": more than the " + std::to_string(data.test.size()) +
+                    " test images of " + dataset);
   const Splits splits = split_image_data(data, 0, 0, o.examples);
   const int64_t classes = static_cast<int64_t>(data.class_names.size());
   const Dataset test = apply_label_map(splits.test, loaded.task.labels, classes).to(ctx.device);

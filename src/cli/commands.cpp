@@ -85,6 +85,7 @@ int run_study(const RunOptions& o, bool verify) {
   };
 
   const std::string dir = o.out.empty() ? default_out_dir(study.name) : o.out;
+  StagedDirectory out(dir, o.force, input_paths(config, file));  // refused here, before any work
   const auto start = std::chrono::steady_clock::now();
   const std::vector<StudyResult> per_seed =
       run_seeds(prepared, ctx, static_cast<uint64_t>(keys.seed), keys.seeds, config_of);
@@ -92,7 +93,7 @@ int run_study(const RunOptions& o, bool verify) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::vector<RunRecord> seed_runs;
   for (const auto& r : per_seed) seed_runs.push_back({config_of(r.seed), r});
-  write_run(dir, o.force, {config.to_toml(), result}, seed_runs, env, seconds);
+  write_run(out, {config.to_toml(), result}, seed_runs, env, seconds);
   if (!o.runtime.quiet) print_summary(result, dir, seconds);
   if (verify && !result.all_claims_pass()) {
     std::cerr << "robustlab: verify " << study.name << ": some claims do not hold"
@@ -129,6 +130,13 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
   add_runtime_flags(cmd, o.runtime);
 }
 
+// Every error ends the same way: one line on stderr, exit code 2.
+int report_error(const std::string& message) {
+  std::string line = message.substr(0, message.find('\n'));
+  std::cerr << "robustlab: " << line << "\n";
+  return 2;
+}
+
 }  // namespace
 
 int cli_main(int argc, char** argv) {
@@ -160,8 +168,14 @@ int cli_main(int argc, char** argv) {
     if (*list) list_everything();
     return 0;
   } catch (const UserError& e) {
-    std::cerr << "robustlab: " << e.what() << "\n";
-    return 2;
+    return report_error(e.what());
+  } catch (const std::bad_alloc&) {
+    return report_error("out of memory: this run needs more memory than the machine can give "
+                        "(smaller sizes in the config need less)");
+  } catch (const c10::Error& e) {
+    return report_error(e.what_without_backtrace());
+  } catch (const std::exception& e) {  // filesystem errors name their paths
+    return report_error(e.what());
   }
 }
 

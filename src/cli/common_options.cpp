@@ -38,4 +38,16 @@ std::string default_out_dir(const std::string& prefix) {
   return dir;
 }
 
+std::vector<std::string> input_paths(const Config& config, const std::string& config_file) {
+  std::vector<std::string> inputs;
+  if (!config_file.empty()) inputs.push_back(config_file);
+  for (const auto& field : config.schema().fields()) {
+    if (field.type != FieldType::Text) continue;
+    const std::string& value = std::get<std::string>(config.value(field.key));
+    std::error_code ec;
+    if (!value.empty() && std::filesystem::exists(value, ec)) inputs.push_back(value);
+  }
+  return inputs;
+}
+
 }  // namespace robustlab

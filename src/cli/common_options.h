@@ -2,6 +2,9 @@
 // up, and the default output directory of a run.
 #pragma once
 #include <string>
+#include <vector>
+
+#include "config/config.h"
 
 #include "runtime/environment.h"
 #include "runtime/threads.h"
@@ -27,5 +30,9 @@ RunContext start_runtime(const RuntimeFlags& flags, Workload workload, RuntimeEn
 
 // runs/<prefix>-YYYYmmdd-HHMMSS, with a -2, -3 ... suffix if that exists.
 std::string default_out_dir(const std::string& prefix);
+
+// What a run reads from the disk: its config file and every path a text key of its config names
+// (data.root, ...), which its output may never replace.
+std::vector<std::string> input_paths(const Config& config, const std::string& config_file);
 
 }  // namespace robustlab

@@ -5,10 +5,13 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
+#include <unistd.h>
 
 #include "probes/accuracy.h"
 #include "report/results_json.h"
 #include "runtime/atomic_file.h"
+#include "runtime/output_directory.h"
 #include "runtime/threads.h"
 #include "runtime/user_error.h"
 #include "experiment/image_task.h"
@@ -19,17 +22,57 @@ namespace fs = std::filesystem;
 namespace robustlab {
 namespace {
 
-// Refuses to overwrite a run unless told, and never deletes one that is being resumed.
-void prepare_out_dir(const std::string& dir, bool resume, bool force) {
-  if (fs::exists(dir) && !resume) {
-    if (!force)
-      throw UserError("output directory " + dir + " already exists (--resume to continue its run, --force to start over)");
-    fs::remove_all(dir);
+// The run's directory, prepared before any training: new; the run to continue (--resume); or, with
+// --force, a new one where an old run stood, the old one set aside until the new one finishes. A
+// run that fails before its first checkpoint takes its fresh directory away again and puts back
+// what it set aside, so that the corrected command finds the place as it was.
+class TrainDirectory {
+ public:
+  TrainDirectory(std::string dir, bool resume, bool force, const std::vector<std::string>& inputs)
+      : dir_(std::move(dir)) {
+    check_output_path(dir_, inputs, "--out");
+    const fs::path parent = fs::absolute(dir_).parent_path();
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    lock_ = std::make_unique<WriterLock>(dir_ + ".lock", "run directory " + dir_);
+    remove_stale_leftovers(dir_);
+    if (fs::exists(dir_, ec)) {
+      if (!is_robustlab_run(dir_))
+        throw UserError("--out " + dir_ + ": exists and is not a robustlab run directory; choose another");
+      if (!resume) {
+        if (!force)
+          throw UserError("output directory " + dir_ + " already exists (--resume to continue its run, --force to start over)");
+        aside_ = dir_ + ".replaced-" + std::to_string(getpid());
+        fs::rename(dir_, aside_, ec);
+        if (ec) throw UserError("cannot set " + dir_ + " aside: " + ec.message());
+      }
+    }
+    fresh_ = !fs::exists(dir_, ec);
+    fs::create_directories(dir_, ec);
+    if (ec) throw UserError("cannot create output directory " + dir_ + ": " + ec.message());
+    mark_as_run(dir_);
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw UserError("cannot create output directory " + dir + ": " + ec.message());
-}
+
+  ~TrainDirectory() {
+    if (finished_) return;
+    std::error_code ec;
+    if (fresh_ && !fs::exists(dir_ + "/checkpoint.pt", ec)) {
+      fs::remove_all(dir_, ec);
+      if (!aside_.empty()) fs::rename(aside_, dir_, ec);
+    }
+  }
+
+  void finished() {  // the new run is complete: what it replaced goes
+    finished_ = true;
+    std::error_code ec;
+    if (!aside_.empty()) fs::remove_all(aside_, ec);
+  }
+
+ private:
+  std::string dir_, aside_;
+  bool fresh_ = false, finished_ = false;
+  std::unique_ptr<WriterLock> lock_;
+};
 
 std::string history_csv(const TrainLog& log) {
   std::ostringstream out;
@@ -117,9 +160,10 @@ int run_train_command(const TrainCommandOptions& o) {
   const std::string config_toml = config.to_toml();
   options.checkpoint_path = dir + "/checkpoint.pt";
   options.resume = o.resume;
+  TrainDirectory directory(dir, o.resume, o.force, input_paths(config, o.config));
+  // A resume compares before it writes anything: a refused one leaves the run as it was.
   const std::string started_with = o.resume ? config_to_resume(options.checkpoint_path, config_toml) : config_toml;
   options.checkpoint_texts = model_file_texts(spec, task.model_task(), started_with);
-  prepare_out_dir(dir, o.resume, o.force);
   write_file_atomically(dir + "/config.toml", config_toml);
   const auto start = std::chrono::steady_clock::now();
   const TrainedClassifier trained =
@@ -147,6 +191,7 @@ int run_train_command(const TrainCommandOptions& o) {
       {"seconds", seconds},
       {"runtime", runtime_json(env)}};
   write_file_atomically(dir + "/results.json", results.dump(2) + "\n");
+  directory.finished();
   if (!o.runtime.quiet) {
     std::cout << "trained " << spec.architecture << " on " << task.data.name << " (" << task.labels.kind
               << ") in " << std::fixed << std::setprecision(1) << seconds << " s";

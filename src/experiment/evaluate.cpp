@@ -2,6 +2,7 @@
 
 #include "probes/accuracy.h"
 #include "probes/gradient_masking.h"
+#include "runtime/user_error.h"
 
 namespace robustlab {
 
@@ -31,6 +32,7 @@ Estimate Evaluation::worst_case(const std::string& norm, double eps) const {
 
 Evaluation evaluate(const std::string& model, const Victim& victim, const Dataset& test,
                     const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed) {
+  if (test.size() == 0) throw UserError("no test examples to evaluate " + model + " on");
   Evaluation e;
   e.examples = test.size();
   e.chance = chance_accuracy(test.labels);

@@ -33,7 +33,7 @@ struct Claim {
   std::string expected;
   std::string measured;
   bool pass = false;
-  std::vector<SeedOutcome> seeds;  // filled when combined over several seeds
+  std::vector<SeedOutcome> seeds = {};  // filled when combined over several seeds
 };
 
 // A trained model the run saves beside its results, as FILE (e.g. binary.pt).

@@ -9,6 +9,7 @@
 #pragma once
 #include <ATen/core/Dict.h>
 #include <ATen/core/ivalue.h>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -36,7 +37,13 @@ void load_module_state(torch::nn::Module& module, const StateDict& state, const 
 StateFile make_state_file(torch::nn::Module& module, const std::map<std::string, std::string>& texts);
 
 void save_state_file(const std::string& path, const StateFile& file);  // atomic
-StateFile load_state_file(const std::string& path);  // UserError: missing, not ours, damaged
+
+// Reading is safe on any bytes: the archive's directory, its pickle and every tensor against the
+// bytes that hold it are checked before a tensor is touched (models/zip_archive.h,
+// models/pickle_check.h). UserError naming the file: missing, not ours, damaged or crafted.
+constexpr uint64_t kMaxStateFileBytes = uint64_t{8} << 30;
+StateFile load_state_file(const std::string& path);
+StateFile state_file_from_bytes(const uint8_t* data, size_t size);  // FileFormatError (models/zip_archive.h)
 
 // Entries of a loaded file; UserError naming path and key when absent or of another type.
 std::string state_text(const StateFile& file, const std::string& key, const std::string& path);

@@ -1,6 +1,7 @@
 #include "report/markdown.h"
 
 #include <iomanip>
+#include <algorithm>
 #include <sstream>
 
 namespace robustlab {
@@ -41,7 +42,8 @@ void markdown_table(std::ostringstream& md, const Table& t) {
 
 }  // namespace
 
-std::string report_markdown(const StudyResult& r, const RuntimeEnvironment& env, double seconds, bool with_plots) {
+std::string report_markdown(const StudyResult& r, const RuntimeEnvironment& env, double seconds,
+                            const FiguresDrawn* figures) {
   const bool seeds = !r.seeds.empty();
   std::ostringstream md;
   md << std::fixed << std::setprecision(3);
@@ -87,9 +89,12 @@ std::string report_markdown(const StudyResult& r, const RuntimeEnvironment& env,
       markdown_table(md, t);
     }
   if (!r.figures.empty()) {
-    if (with_plots) {
+    if (figures) {
       md << "\n## Plots\n\n";
-      for (const auto& f : r.figures) md << "![" << f.title << "](" << f.name << ".png)\n\n";
+      for (const auto& f : r.figures)
+        if (std::find(figures->drawn.begin(), figures->drawn.end(), f.name) != figures->drawn.end())
+          md << "![" << f.title << "](" << f.name << ".png)\n\n";
+      for (const auto& failure : figures->failed) md << "(figure not drawn: " << failure << ")\n\n";
     } else {
       md << "\n(gnuplot was not found: no plots were drawn.)\n";
     }

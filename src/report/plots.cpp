@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -229,6 +230,12 @@ void draw_figure(const Figure& figure, const Table& table, const std::string& pa
   for (size_t at = script.find("'PATH"); at != std::string::npos; at = script.find("'PATH", at + 1 + escaped.size()))
     script.replace(at + 1, 4, escaped);
   run_gnuplot(script);
+  // gnuplot can exit 0 having drawn nothing (a missing terminal, a full disk).
+  for (const char* extension : {".png", ".svg"}) {
+    std::error_code ec;
+    if (std::filesystem::file_size(path_stem + extension, ec) == 0 || ec)
+      throw UserError("gnuplot drew nothing for " + figure.name + extension);
+  }
 }
 
 }  // namespace robustlab

@@ -1,5 +1,6 @@
 // Writing a file so that readers see the old contents or the new, never a torn file: the bytes go
-// to "PATH.tmp-PID" beside it, which is then renamed over PATH (rename is atomic on POSIX).
+// to "PATH.tmp-PID" beside it, flushed to the disk, which is then renamed over PATH (rename is
+// atomic on POSIX), and the rename flushed in turn.
 #pragma once
 #include <string>
 

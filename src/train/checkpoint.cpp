@@ -49,12 +49,53 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::o
   training.insert("best_epoch", s.log.best_epoch);
   training.insert("best_metric", s.best_metric);
   training.insert("since_best", s.since_best);
+  training.insert("stopped_early", int64_t{s.log.stopped_early});
   if (s.best_model) training.insert("best_model", *s.best_model);
 
   StateFile file = make_state_file(model, texts);
   file.insert("training", training);
   save_state_file(path, file);
 }
+
+namespace {
+
+// A typed entry of the checkpoint; UserError naming file and entry when it is absent or of another type.
+int64_t integer_entry(const StateFile& d, const std::string& key, const std::string& path) {
+  const c10::IValue v = state_entry(d, key, path);
+  if (!v.isInt()) throw UserError(path + ": entry '" + key + "' is not an integer");
+  return v.toInt();
+}
+double number_entry(const StateFile& d, const std::string& key, const std::string& path) {
+  const c10::IValue v = state_entry(d, key, path);
+  if (!v.isDouble()) throw UserError(path + ": entry '" + key + "' is not a number");
+  return v.toDouble();
+}
+torch::Tensor tensor_entry(const StateFile& d, const std::string& key, const std::string& path, torch::ScalarType type,
+                           int64_t dims) {
+  const c10::IValue v = state_entry(d, key, path);
+  if (!v.isTensor() || v.toTensor().scalar_type() != type || v.toTensor().dim() != dims)
+    throw UserError(path + ": entry '" + key + "' is not a " + std::to_string(dims) + "-D " + c10::toString(type) + " tensor");
+  return v.toTensor().contiguous();
+}
+
+// The optimiser's per-parameter state (momentum, Adam's moments) has the shape of its parameter:
+// an archive from another model would otherwise fail, or worse, at the first step.
+void check_optimizer_state(torch::optim::Optimizer& optimizer, const std::string& path) {
+  for (auto& group : optimizer.param_groups())
+    for (auto& p : group.params()) {
+      const auto it = optimizer.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      if (it == optimizer.state().end()) continue;
+      std::vector<torch::Tensor> tensors;
+      if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(it->second.get())) tensors = {sgd->momentum_buffer()};
+      if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(it->second.get()))
+        tensors = {adam->exp_avg(), adam->exp_avg_sq(), adam->max_exp_avg_sq()};
+      for (const auto& t : tensors)
+        if (t.defined() && t.sizes() != p.sizes())
+          throw UserError(path + ": its optimiser state does not fit this model (from another run?)");
+    }
+}
+
+}  // namespace
 
 LoopState load_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
                           at::Generator& generator, const std::map<std::string, std::string>& texts) {
@@ -68,22 +109,36 @@ LoopState load_checkpoint(const std::string& path, torch::nn::Module& model, tor
   if (!training_value.isGenericDict()) throw UserError(path + ": holds weights only, not a training checkpoint");
   const StateFile training = training_value.toGenericDict();
 
-  std::istringstream optimizer_bytes(tensor_bytes(state_entry(training, "optimizer", path).toTensor()));
-  torch::serialize::InputArchive archive;
-  archive.load_from(optimizer_bytes);
-  optimizer.load(archive);
-  generator.set_state(state_entry(training, "generator", path).toTensor());
+  try {
+    std::istringstream optimizer_bytes(tensor_bytes(tensor_entry(training, "optimizer", path, torch::kUInt8, 1)));
+    torch::serialize::InputArchive archive;
+    archive.load_from(optimizer_bytes);
+    optimizer.load(archive);
+    generator.set_state(tensor_entry(training, "generator", path, torch::kUInt8, 1));
+  } catch (const c10::Error& e) {
+    throw UserError(path + ": unreadable optimiser or generator state (" + e.what_without_backtrace() + ")");
+  }
+  check_optimizer_state(optimizer, path);
 
   LoopState s;
-  s.epoch = state_entry(training, "epoch", path).toInt();
-  s.step = state_entry(training, "step", path).toInt();
-  const torch::Tensor loss = state_entry(training, "loss", path).toTensor().contiguous();
+  s.epoch = integer_entry(training, "epoch", path);
+  s.step = integer_entry(training, "step", path);
+  const torch::Tensor loss = tensor_entry(training, "loss", path, torch::kFloat64, 1);
   s.log.loss.assign(loss.data_ptr<double>(), loss.data_ptr<double>() + loss.numel());
-  s.log.epochs = records_from(state_entry(training, "epochs", path).toTensor());
-  s.log.best_epoch = state_entry(training, "best_epoch", path).toInt();
-  s.best_metric = state_entry(training, "best_metric", path).toDouble();
-  s.since_best = state_entry(training, "since_best", path).toInt();
+  const torch::Tensor epochs = tensor_entry(training, "epochs", path, torch::kFloat64, 2);
+  if (epochs.size(0) > 0 && epochs.size(1) != 5) throw UserError(path + ": entry 'epochs' is not [epochs, 5]");
+  s.log.epochs = records_from(epochs);
+  s.log.best_epoch = integer_entry(training, "best_epoch", path);
+  s.best_metric = number_entry(training, "best_metric", path);
+  s.since_best = integer_entry(training, "since_best", path);
+  if (training.contains("stopped_early")) s.log.stopped_early = integer_entry(training, "stopped_early", path) != 0;
   if (training.contains("best_model")) s.best_model = state_tensors(training, "best_model", path);
+  // Counters that describe one consistent point of a run, or the file was edited.
+  if (s.epoch < 0 || s.step < 0 || static_cast<int64_t>(s.log.loss.size()) != s.step ||
+      static_cast<int64_t>(s.log.epochs.size()) != s.epoch || s.log.best_epoch < 0 || s.log.best_epoch > s.epoch ||
+      s.since_best < 0 || s.since_best > s.epoch)
+    throw UserError(path + ": its counters (epoch " + std::to_string(s.epoch) + ", step " + std::to_string(s.step) +
+                    ") do not match its logs; the file is damaged or was edited");
   s.log.resumed_from_epoch = s.epoch;
   return s;
 }

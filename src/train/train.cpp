@@ -55,9 +55,14 @@ TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torc
   check_adversarial_training(o.adversarial);
 
   LoopState s;
-  if (o.resume && !o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path))
+  if (o.resume && !o.checkpoint_path.empty() && std::filesystem::exists(o.checkpoint_path)) {
     s = load_checkpoint(o.checkpoint_path, model, *optimizer, gen, o.checkpoint_texts);
-  s.log.loss.reserve(total_steps);
+    if (s.epoch > epochs || s.step != std::min(s.epoch * steps_per_epoch, total_steps))
+      throw UserError(o.checkpoint_path + ": stopped at epoch " + std::to_string(s.epoch) + ", step " +
+                      std::to_string(s.step) + ", which no point of this run (" + std::to_string(epochs) + " epochs of " +
+                      std::to_string(steps_per_epoch) + " steps) is; the file is damaged or was edited");
+  }
+  s.log.loss.reserve(static_cast<size_t>(std::min<int64_t>(total_steps, 1 << 20)));
 
   Progress progress(progress_label, total_steps);
   progress.advance(s.step);

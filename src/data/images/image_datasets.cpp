@@ -102,12 +102,17 @@ ImageData load_image_dataset(const std::string& name, const std::string& root_or
   if (root.empty())
     throw UserError("data.root: dataset " + name + " has no default location; set data.root to the "
                     "directory holding its files");
-  if (!std::filesystem::is_directory(root)) throw UserError("data.root: " + root + ": no such directory");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec))
+    throw UserError("data.root: " + root + ": " + (ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "no such directory"));
 
   ImageData data;
   data.name = name;
   data.class_names = info.class_names;
   std::tie(data.train, data.test) = info.read(root);
+  if (data.train.inputs.sizes().slice(1) != data.test.inputs.sizes().slice(1))
+    throw UserError(root + ": the training images are " + c10::str(data.train.inputs.sizes().slice(1)) +
+                    ", the test images " + c10::str(data.test.inputs.sizes().slice(1)) + " (files of two datasets?)");
   // Per-channel statistics of the training images, x̂ = (x − mean_c) / std_c inside the model, in
   // a fixed order: the same bits whatever the thread count, so the same model.
   for (int64_t c = 0; c < data.train.inputs.size(1); ++c) {
