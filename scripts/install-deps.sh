@@ -9,7 +9,8 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   zlib1g-dev                                # gzip-compressed dataset files
   libgtest-dev libbenchmark-dev
-  python3-torch                             # tests only: checks Python's torch.load reads our files
+  python3-torch                             # tests only: Python's torch.load reads our files, crafted files
+  clang-14 libclang-rt-14-dev               # tests only: the fuzz targets (libFuzzer, ASan, UBSan)
   gnuplot-nox                               # plots in reports
   dataset-fashion-mnist                     # the default real dataset
 )

@@ -1,6 +1,7 @@
 #include "cli/attack_command.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "models/model_file.h"
 #include "report/csv.h"
 #include "runtime/atomic_file.h"
+#include "runtime/output_directory.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -21,6 +23,9 @@ double parse_eps_value(const std::string& text, const std::string& option) {
   const std::optional<double> v = parse_number(text);
   if (!v) throw UserError(option + ": '" + text + "' is not a number or a fraction like 8/255");
   if (*v < 0 || std::isnan(*v)) throw UserError(option + ": " + text + " is negative");
+  // Inputs live in [0, 1]: even an l2 ball around a 3072-pixel image needs a radius below 56.
+  constexpr double kLargest = 1e6;
+  if (!(*v <= kLargest)) throw UserError(option + ": " + text + " is not a radius (at most 1e6)");
   return *v;
 }
 
@@ -35,14 +40,14 @@ void add_attack_command(CLI::App& app, AttackCommandOptions& o, CLI::App*& cmd) 
   cmd->add_option("--eps", o.eps, "radii, e.g. --eps 0.05,0.1 or 8/255")->required()->delimiter(',');
   cmd->add_option("--alpha", o.alpha, "absolute step size (default 2.5*eps/steps)");
   cmd->add_option("--steps", o.steps, "iterations of iterative attacks (default: PGD 10, APGD and auto 100)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--restarts", o.restarts, "restarts (per-example worst case)")->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 1000000000));
+  cmd->add_option("--restarts", o.restarts, "restarts (per-example worst case)")->check(whole_number(1, 1000000000));
   cmd->add_option("--targets", o.targets, "apgd-t, auto: target classes (default min(9, classes - 1))")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--queries", o.queries, "square, auto: queries per example")->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 1000000000));
+  cmd->add_option("--queries", o.queries, "square, auto: queries per example")->check(whole_number(1, 1000000000));
   cmd->add_option("--random-start", o.random_start, "none, sphere or ball")->check(CLI::IsMember({"none", "sphere", "ball"}));
-  cmd->add_option("--examples", o.examples, "test examples attacked (0: all)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", o.seed, "seed of the attacks' random starts")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--examples", o.examples, "test examples attacked (0: all)")->check(whole_number(0, 1000000000));
+  cmd->add_option("--seed", o.seed, "seed of the attacks' random starts")->check(whole_number(0, INT64_MAX));
   cmd->add_option("--out", o.out, "write the table as CSV to this file");
   add_runtime_flags(cmd, o.runtime);
 }
@@ -54,11 +59,12 @@ int run_attack_command(const AttackCommandOptions& o) {
   for (const auto& name : o.attacks) find_attack(name);  // unknown names fail before any work
   const RunContext ctx = start_runtime(o.runtime, Workload::Elementwise);
 
-  const LoadedModel loaded = load_model_file(o.model, ctx.device);
-  const std::string dataset = o.data.empty() ? loaded.task.dataset : o.data;
   std::error_code ec;
   if (!o.root.empty() && !std::filesystem::is_directory(o.root, ec))
     throw UserError("--root " + o.root + ": " + (ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "no such directory"));
+  if (!o.out.empty()) check_output_path(o.out, {o.model, o.root}, "--out");
+  const LoadedModel loaded = load_model_file(o.model, ctx.device);
+  const std::string dataset = o.data.empty() ? loaded.task.dataset : o.data;
   const ImageData data = load_image_dataset(dataset, o.root);
   if (o.examples > data.test.size())
     throw UserError("--examples " + std::to_string(o.examples) + ": more than the " + std::to_string(data.test.size()) +
@@ -66,6 +72,10 @@ int run_attack_command(const AttackCommandOptions& o) {
   const Splits splits = split_image_data(data, 0, 0, o.examples);
   const int64_t classes = static_cast<int64_t>(data.class_names.size());
   const Dataset test = apply_label_map(splits.test, loaded.task.labels, classes).to(ctx.device);
+  const int64_t outputs = is_binary(loaded.task.labels) ? 1 : classes;
+  if (loaded.model->spec.outputs != outputs)
+    throw UserError(o.model + ": the model has " + std::to_string(loaded.model->spec.outputs) + " outputs, its task (" +
+                    loaded.task.labels.kind + " of " + dataset + ") needs " + std::to_string(outputs));
   const auto& shape = loaded.model->spec.input_shape;
   if (test.inputs.sizes().slice(1) != c10::IntArrayRef(shape))
     throw UserError(o.model + ": the model takes images of shape " + c10::str(c10::IntArrayRef(shape)) + ", " +

@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -17,6 +18,7 @@
 #include "probes/registry.h"
 #include "report/write_run.h"
 #include "runtime/environment.h"
+#include "runtime/input_file.h"
 #include "runtime/threads.h"
 #include "runtime/user_error.h"
 #include "studies/registry.h"
@@ -57,8 +59,7 @@ void print_summary(const StudyResult& r, const std::string& dir, double seconds)
 
 int run_study(const RunOptions& o, bool verify) {
   const bool is_file = o.target.size() > 5 && o.target.substr(o.target.size() - 5) == ".toml";
-  if (is_file && !std::filesystem::exists(o.target))
-    throw UserError("config file " + o.target + ": not found");
+  if (is_file) require_regular_file(o.target, "config file");
   const Study& study = find_study(is_file ? study_named_in(o.target) : o.target);
   const std::string file = is_file ? o.target : "";
   std::vector<std::string> sets = o.sets;
@@ -124,8 +125,9 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("study", o.target, "study name, or a config .toml written by a run")->required();
   cmd->add_option("--out", o.out, "output directory (default runs/STUDY-<timestamp>)");
   cmd->add_option("--set", o.sets, "override a config key: --set data.k=20 (repeatable)");
-  cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seeds", o.seeds, "run N seeds from --seed on and report mean and spread (same as --set seeds=N)");
+  cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(whole_number(0, INT64_MAX));
+  cmd->add_option("--seeds", o.seeds, "run N seeds from --seed on and report mean and spread (same as --set seeds=N)")
+      ->check(whole_number(1, 1000));
   cmd->add_flag("--force", o.force, "replace the output directory if it exists");
   add_runtime_flags(cmd, o.runtime);
 }
@@ -158,7 +160,8 @@ int cli_main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return report_error(e.what());
   }
   try {
     if (*run) return run_study(run_options, false);

@@ -1,21 +1,37 @@
 #include "cli/common_options.h"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <ctime>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 
+#include "data/images/image_datasets.h"
 #include "runtime/device.h"
 #include "runtime/progress.h"
 
 namespace robustlab {
 
 void add_runtime_flags(CLI::App* cmd, RuntimeFlags& f) {
-  cmd->add_option("--threads", f.threads, "threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", f.threads, "threads (default: all cores, or what a config file records)")
+      ->check(whole_number(0, static_cast<int64_t>(kMaxThreads)));
   cmd->add_option("--device", f.device, "cpu or cuda");
   cmd->add_flag("-q,--quiet", f.quiet, "no progress line and no summary");
   cmd->add_flag("-v,--verbose", f.verbose, "print the kernels and thread counts in use");
+}
+
+CLI::Validator whole_number(int64_t min, int64_t max) {
+  const std::string range = std::to_string(min) + " to " + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        int64_t v = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (error != std::errc() || end != text.data() + text.size() || v < min || v > max)
+          return "must be a whole number from " + range + ", got " + text;
+        return "";
+      },
+      "INT in " + range);
 }
 
 RunContext start_runtime(const RuntimeFlags& f, Workload workload, RuntimeEnvironment* env_out) {
@@ -47,6 +63,9 @@ std::vector<std::string> input_paths(const Config& config, const std::string& co
     std::error_code ec;
     if (!value.empty() && std::filesystem::exists(value, ec)) inputs.push_back(value);
   }
+  // An image dataset read from its default place (data.root left empty).
+  if (config.schema().find("data.name") && config.schema().find("data.root") && config.text("data.root").empty())
+    inputs.push_back(default_data_root(config.text("data.name")));
   return inputs;
 }
 

@@ -1,6 +1,7 @@
 // Options every robustlab command shares (--threads, --device, --quiet, --verbose), what they set
 // up, and the default output directory of a run.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace robustlab {
@@ -23,6 +25,9 @@ struct RuntimeFlags {
 };
 
 void add_runtime_flags(CLI::App* command, RuntimeFlags& flags);
+
+// An integer option's check: a whole number in [min, max], said with the bounds in plain digits.
+CLI::Validator whole_number(int64_t min, int64_t max);
 
 // Applies the flags: the progress line, the thread plan for `workload`, the device. Prints the
 // kernels and thread counts in use when verbose.

@@ -1,6 +1,7 @@
 #include "cli/train_command.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -11,6 +12,8 @@
 #include "probes/accuracy.h"
 #include "report/results_json.h"
 #include "runtime/atomic_file.h"
+#include "runtime/input_file.h"
+#include "runtime/memory_budget.h"
 #include "runtime/output_directory.h"
 #include "runtime/threads.h"
 #include "runtime/user_error.h"
@@ -126,14 +129,14 @@ void add_train_command(CLI::App& app, TrainCommandOptions& o, CLI::App*& cmd) {
   cmd->add_option("config", o.config, "config .toml (data.*, model.*, train.* keys)")->required();
   cmd->add_option("--out", o.out, "output directory (default runs/train-<timestamp>)");
   cmd->add_option("--set", o.sets, "override a config key: --set train.epochs=5 (repeatable)");
-  cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", o.seed, "seed (same as --set seed=N)")->check(whole_number(0, INT64_MAX));
   cmd->add_flag("--resume", o.resume, "continue the run in --out from its last checkpoint");
   cmd->add_flag("--force", o.force, "replace the output directory if it exists");
   add_runtime_flags(cmd, o.runtime);
 }
 
 int run_train_command(const TrainCommandOptions& o) {
-  if (!fs::is_regular_file(o.config)) throw UserError("config file " + o.config + ": not found");
+  require_regular_file(o.config, "config file");
   if (o.resume && o.out.empty()) throw UserError("--resume needs --out, the directory of the run to continue");
   std::vector<std::string> sets = o.sets;
   if (o.seed) sets.push_back("seed=" + std::to_string(*o.seed));
@@ -148,6 +151,7 @@ int run_train_command(const TrainCommandOptions& o) {
   const TrainConfig keys = read_options(config, TrainConfig{});
   const ImageTraining& t = keys.training;
   TrainOptions options = t.training_options();  // a bad adversarial setting fails here
+  require_memory("this config (data, " + t.model.architecture + ")", t.memory_bytes());
   RuntimeEnvironment env;
   RunContext ctx = start_runtime(runtime, t.workload(), &env);
   ctx.seed = static_cast<uint64_t>(keys.seed);

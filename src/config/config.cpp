@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "runtime/input_file.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -36,16 +37,14 @@ std::optional<double> as_number(const toml::node& n) {
 }
 
 void check_range(const Field& f, double v, const std::string& where) {
-  std::ostringstream msg;
   if (!std::isfinite(v)) fail(f.key, where, "must be a finite number, got " + format_number(v));
-  if (f.min && v < *f.min) {
-    msg << "must be >= " << *f.min << ", got " << v;
-    fail(f.key, where, msg.str());
-  }
-  if (f.max && v > *f.max) {
-    msg << "must be <= " << *f.max << ", got " << v;
-    fail(f.key, where, msg.str());
-  }
+  // Bounds and values in plain digits: 2147483647, not 2.14748e+09.
+  auto text = [&](double x) {
+    return f.type == FieldType::Integer || f.type == FieldType::IntegerList ? std::to_string(static_cast<long long>(x))
+                                                                            : format_number(x);
+  };
+  if (f.min && v < *f.min) fail(f.key, where, "must be >= " + text(*f.min) + ", got " + text(v));
+  if (f.max && v > *f.max) fail(f.key, where, "must be <= " + text(*f.max) + ", got " + text(v));
 }
 
 void check_choice(const Field& f, const std::string& v, const std::string& where) {
@@ -165,6 +164,7 @@ void read_table(const Schema& schema, const toml::table& table, const std::strin
 }
 
 toml::table parse_file(const std::string& file) {
+  require_regular_file(file, "config file");  // a FIFO would block, a directory or a loop would throw
   try {
     return toml::parse_file(file);
   } catch (const toml::parse_error& e) {

@@ -82,6 +82,23 @@ Workload ImageTraining::workload() const {
   return model.architecture == "mlp" ? Workload::LargeGemm : Workload::Elementwise;
 }
 
+double ImageTraining::memory_bytes(int64_t models) const {
+  const ImageDatasetSize size = image_dataset_size(data.name);
+  double pixels = 1;
+  for (int64_t s : size.image_shape) pixels *= static_cast<double>(s);
+  ImageModelSpec spec = model;
+  spec.input_shape = size.image_shape;
+  spec.outputs = 10;
+  const double parameters = parameter_count(spec);
+  double widest = pixels;
+  for (int64_t h : model.hidden) widest = std::max(widest, static_cast<double>(h));
+  if (model.architecture != "mlp") widest = std::max(widest, 64 * pixels);  // feature maps
+  const double batch = std::min(static_cast<double>(train.batch_size), static_cast<double>(size.images));
+  constexpr double kFloat = 4;
+  return kFloat * (3 * static_cast<double>(size.images) * pixels + 5 * parameters * static_cast<double>(models) +
+                   8 * batch * widest);
+}
+
 TrainedClassifier train_image_classifier(const std::string& name, const ImageModelSpec& spec, const Dataset& train_set,
                                          const Dataset& validation, TrainOptions options, const RunContext& ctx,
                                          const std::string& streams) {

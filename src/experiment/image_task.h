@@ -70,6 +70,10 @@ struct ImageTraining {
   void fields(Fields& f);
   TrainOptions training_options() const;  // train.* with augmentation, patience, adversarial
   Workload workload() const;              // MLPs are matrix products, CNNs oneDNN convolutions
+  // The memory training `models` such classifiers on the whole dataset needs at most: the dataset
+  // as floats (with its splits), each model's weights, gradients and optimiser state, and a batch's
+  // activations (with the adversarial inputs). From the config alone, before anything is loaded.
+  double memory_bytes(int64_t models = 1) const;
 };
 
 struct TrainedClassifier {

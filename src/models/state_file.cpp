@@ -164,7 +164,9 @@ c10::IValue parse_state_bytes(const uint8_t* data, size_t size) {
   try {
     caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedReader>(data, size));
     if (!reader.hasRecord("data.pkl")) fail("no data.pkl record");
-    auto [pickle, pickle_size] = reader.getRecord("data.pkl");
+    at::DataPtr pickle;
+    size_t pickle_size = 0;
+    std::tie(pickle, pickle_size) = reader.getRecord("data.pkl");
     const auto* pk = static_cast<const uint8_t*>(pickle.get());
     check_pickle(pk, pickle_size);
 

@@ -7,6 +7,7 @@
 #include "experiment/fit.h"
 #include "experiment/image_task.h"
 #include "experiment/study.h"
+#include "runtime/memory_budget.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -76,6 +77,7 @@ struct AdversarialTrainingStudy {
     if (image.adversarial.norm != Norm::Linf)
       throw UserError("adversarial.norm: the study's attacks are linf; train with linf");
     check_adversarial_training(image.adversarial);
+    require_memory("this config (data, " + image.model.architecture + " x 2)", image.memory_bytes(2));
     // The claims read PGD's curve at the training radius: refuse a config without them before training.
     if (std::find(attack.names.begin(), attack.names.end(), "pgd-linf") == attack.names.end())
       throw UserError("config key 'attack.names': must include pgd-linf, which the claims compare with the worst case");

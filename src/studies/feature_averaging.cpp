@@ -15,6 +15,7 @@
 #include "models/two_layer/two_layer_relu.h"
 #include "probes/accuracy.h"
 #include "probes/feature_cosine.h"
+#include "runtime/memory_budget.h"
 
 namespace robustlab {
 namespace {
@@ -120,7 +121,18 @@ struct FeatureAveraging {
     f.group("attack", check_attack);
     f.group("verify", verify);
   }
-  void check() const { check_adversarial_training(adversarial.training); }
+  void check() const {
+    check_adversarial_training(adversarial.training);
+    // The largest tensors, as floats: the data, each net's weights with gradients and momentum,
+    // PGD's batch of up to 2000 points with its gradients and candidates, the loss log.
+    const double d = static_cast<double>(data.d), k = static_cast<double>(data.k);
+    const double points = k * static_cast<double>(data.train_per_cluster + data.test_per_cluster);
+    const double units = 2.0 * static_cast<double>(binary.width + adversarial.width) +
+                         k * static_cast<double>(decoupled.units_per_output);
+    const double steps = static_cast<double>(std::max(train.steps, adversarial.train_steps));
+    require_memory("this config (data.d, data.k, the widths, the steps)",
+                   4 * (3 * points * d + 3 * units * d + 10 * std::min(points, 2000.0) * d) + 8 * steps);
+  }
   Workload workload() const { return Workload::Elementwise; }  // 10 hidden units: element-wise ops dominate
 
   // The attacks of the curve, and the stronger PGD check on every stride-th ε of the grid.

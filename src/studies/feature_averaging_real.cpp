@@ -15,6 +15,7 @@
 #include "probes/accuracy.h"
 #include "probes/feature_cosine.h"
 #include "runtime/fixed_order.h"
+#include "runtime/memory_budget.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -102,6 +103,7 @@ struct FeatureAveragingReal {
     if (!is_binary(image.data.label_map()))
       throw UserError("data.labels: this study needs a binary task made by merging classes (halves, parity or list)");
     check_adversarial_training(image.adversarial);
+    require_memory("this config (data, " + image.model.architecture + " x 2)", image.memory_bytes(2));
   }
   Workload workload() const { return image.workload(); }
 };

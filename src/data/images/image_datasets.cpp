@@ -71,16 +71,18 @@ struct ImageDatasetInfo {
   std::string default_root;
   std::vector<std::string> class_names;
   std::pair<Dataset, Dataset> (*read)(const std::string& root);
+  int64_t images;                    // training and test images of the standard files
+  std::vector<int64_t> image_shape;  // {C, H, W}
 };
 
 const std::vector<ImageDatasetInfo>& infos() {
   static const std::vector<ImageDatasetInfo> all = {
       {"fashion-mnist", "/usr/share/datasets/fashion-mnist",
        {"t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"},
-       read_idx_dataset},
-      {"mnist", "", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, read_idx_dataset},
+       read_idx_dataset, 70000, {1, 28, 28}},
+      {"mnist", "", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, read_idx_dataset, 70000, {1, 28, 28}},
       {"cifar10", "", {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"},
-       read_cifar10_dataset},
+       read_cifar10_dataset, 60000, {3, 32, 32}},
   };
   return all;
 }
@@ -90,6 +92,11 @@ const std::vector<ImageDatasetInfo>& infos() {
 const std::vector<std::string>& image_dataset_names() {
   static const std::vector<std::string> names = names_of(infos());
   return names;
+}
+
+ImageDatasetSize image_dataset_size(const std::string& name) {
+  const ImageDatasetInfo& info = find_by_name(infos(), name, "dataset");
+  return {info.images, info.image_shape};
 }
 
 std::string default_data_root(const std::string& name) {

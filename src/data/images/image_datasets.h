@@ -23,6 +23,13 @@ struct ImageData {
 
 const std::vector<std::string>& image_dataset_names();  // fashion-mnist, mnist, cifar10
 
+// The size of a dataset's standard files, known without reading them (for memory estimates).
+struct ImageDatasetSize {
+  int64_t images = 0;                // training and test together
+  std::vector<int64_t> image_shape;  // {C, H, W}
+};
+ImageDatasetSize image_dataset_size(const std::string& name);  // UserError on an unknown name
+
 // Where the dataset lives when data.root is empty: Fashion-MNIST comes with the Debian package
 // dataset-fashion-mnist; the others have no default ("" then).
 std::string default_data_root(const std::string& name);

@@ -52,6 +52,29 @@ const std::vector<std::string>& image_architectures() {
   return names;
 }
 
+double parameter_count(const ImageModelSpec& s) {
+  const double channels = s.input_shape.size() == 3 ? static_cast<double>(s.input_shape[0]) : 1;
+  const double side = s.input_shape.size() == 3 ? static_cast<double>(s.input_shape[1]) : 28;
+  const double outputs = static_cast<double>(s.outputs);
+  double features = 0, count = 0;
+  if (s.architecture == "mlp") {
+    double width = channels * side * side;
+    for (int64_t h : s.hidden) {
+      count += (width + 1) * static_cast<double>(h);
+      width = static_cast<double>(h);
+    }
+    features = width;
+  } else if (s.architecture == "small-cnn") {
+    const double after = std::floor((std::floor(side / 2) - 4) / 2);
+    count = (channels * 25 + 1) * 6 + (6 * 25 + 1) * 16 + (16 * after * after + 1) * 120 + 121 * 84;
+    features = 84;
+  } else {  // resnet18: 11.17 M in the extractor, the stem's input channels aside
+    count = 11.17e6 + channels * 64 * 9;
+    features = 512;
+  }
+  return count + (features + 1) * outputs;
+}
+
 std::vector<ModelInfo> image_model_infos() {
   std::vector<ModelInfo> infos;
   for (const auto& a : architectures()) infos.push_back({a.name, a.summary});

@@ -21,6 +21,11 @@ namespace robustlab {
 const std::vector<std::string>& image_architectures();
 std::vector<ModelInfo> image_model_infos();  // name and summary of each architecture
 
+struct ImageModelSpec;
+// How many parameters the network of a spec has, counted without building it (in double: a
+// config asking for 10^12 units must be refused, not overflow).
+double parameter_count(const ImageModelSpec& spec);
+
 struct ImageModelSpec {
   std::string architecture = "small-cnn";  // mlp, small-cnn, resnet18
   std::vector<int64_t> hidden = {256, 256};  // mlp only
