@@ -233,3 +233,23 @@ TEST(Hardening, ErrorsNameTheFlagTheUserGave) {
                  "--examples", "examples");
   fs::remove_all(dir);
 }
+
+TEST(Hardening, AFailedRunLeavesNothingAndLeftoversOfKilledWritersAreCleared) {
+  const std::string dir = fresh_dir("leftovers");
+  fs::create_directories(dir);
+  // A training run that fails after its directory was made (an MLP without hidden layers fails
+  // when the network is built) takes the directory away again: the corrected command can run.
+  expect_refused(run_robustlab("train " + small_train_config("leftovers") + " --set model.hidden=[] -q --out " + dir + "/t"),
+                 "hidden layer", "no hidden layer");
+  EXPECT_FALSE(fs::exists(dir + "/t"));
+  // What writers killed mid-write left (their PIDs are not running) goes with the next run there.
+  const std::string dead = "4194000";  // above any PID this kernel hands out by default
+  fs::create_directories(dir + "/run.partial-" + dead);
+  ASSERT_EQ(run_robustlab("run feature-averaging --out " + dir + "/run" + small_fa()).code, 0);
+  EXPECT_FALSE(fs::exists(dir + "/run.partial-" + dead));
+  ASSERT_EQ(run_robustlab("train " + small_train_config("leftovers2") + " -q --threads 1 --out " + dir + "/t").code, 0);
+  write_text(dir + "/t/checkpoint.pt.tmp-" + dead, "half a checkpoint");
+  ASSERT_EQ(run_robustlab("train " + small_train_config("leftovers2") + " -q --threads 1 --resume --out " + dir + "/t").code, 0);
+  EXPECT_FALSE(fs::exists(dir + "/t/checkpoint.pt.tmp-" + dead));
+  fs::remove_all(dir);
+}

@@ -151,3 +151,31 @@ TEST(Train, ResumeFromACheckpointIsBitIdentical) {
   other.checkpoint_texts = {{"config", "another"}};
   EXPECT_THROW(robustlab::train(torch::nn::AnyModule(resumed), p.x, p.y, other, fresh, "test"), robustlab::UserError);
 }
+
+TEST(Train, AResumedEarlyStoppedRunStaysStopped) {
+  const Problem p = brightness_problem(256);
+  const std::string path = ::testing::TempDir() + "robustlab_stopped.pt";
+  std::filesystem::remove(path);
+  auto options = [&] {
+    robustlab::TrainOptions o;
+    o.optimizer = "sgd";
+    o.lr = 0.05;
+    o.epochs = 6;
+    o.batch_size = 64;
+    o.patience = 1;
+    int calls = 0;
+    o.validate = [calls]() mutable { return 1.0 / ++calls; };  // worse every epoch: stops after 2
+    o.checkpoint_path = path;
+    o.resume = true;
+    return o;
+  };
+  auto model = small_mlp(5);
+  at::Generator gen = robustlab::make_generator(6);
+  const auto first = robustlab::train(torch::nn::AnyModule(model), p.x, p.y, options(), gen, "test");
+  ASSERT_TRUE(first.stopped_early);
+  auto again = small_mlp(5);
+  const auto resumed = robustlab::train(torch::nn::AnyModule(again), p.x, p.y, options(), gen, "test");
+  EXPECT_TRUE(resumed.stopped_early);
+  EXPECT_EQ(resumed.epochs.size(), first.epochs.size());
+  std::filesystem::remove(path);
+}
