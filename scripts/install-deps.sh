@@ -8,9 +8,11 @@ packages=(
   libtorch-dev libopenblas0-pthread         # tensors, autograd; the BLAS LibTorch's GEMMs go through
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   zlib1g-dev                                # gzip-compressed dataset files
+  libssl-dev                                # SHA-256 of the models a result measured
   libgtest-dev libbenchmark-dev
   python3-torch                             # tests only: Python's torch.load reads our files, crafted files
   clang-14 libclang-rt-14-dev               # tests only: the fuzz targets (libFuzzer, ASan, UBSan)
+  python3-venv python3-scipy python3-sklearn python3-tqdm  # tests only: the reference attack libraries
   gnuplot-nox                               # plots in reports
   dataset-fashion-mnist                     # the default real dataset
 )

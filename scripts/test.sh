@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+scripts/reference-libraries.sh
 cd build && ctest --output-on-failure -j"$(nproc)" "$@"

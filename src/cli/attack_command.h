@@ -1,7 +1,8 @@
-// `robustlab attack --model FILE --attack NAME --eps LIST`: robust accuracy of a saved model
-// (a model.pt or checkpoint.pt, or a study's binary.pt) on test images of its dataset, with its
-// own task's labels, per attack and as the per-example worst case; the same attack options and
-// the same CSV columns as the studies, and the gradient-masking warnings every evaluation gets.
+// `robustlab attack --model FILE --attack NAME --eps LIST`: robust accuracy of a saved model (a
+// model.pt or checkpoint.pt, a study's binary.pt, or any PyTorch model saved as TorchScript) on test
+// images of its dataset, with its own task's labels, per attack and as the per-example worst case;
+// the same attack options and the same CSV columns as the studies, and the gradient-masking
+// warnings every evaluation gets.
 #pragma once
 #include <string>
 #include <vector>
@@ -24,7 +25,9 @@ struct AttackCommandOptions {
   std::string random_start = "ball";
   int64_t examples = 1000;
   int64_t seed = 0;
-  std::string out;  // CSV file; default none
+  std::string out;          // CSV file; default none
+  std::string json;         // results as JSON, with the model file's SHA-256
+  std::string per_example;  // every image's outcome as CSV
   RuntimeFlags runtime;
 };
 

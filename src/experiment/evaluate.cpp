@@ -31,12 +31,17 @@ Estimate Evaluation::worst_case(const std::string& norm, double eps) const {
 }
 
 Evaluation evaluate(const std::string& model, const Victim& victim, const Dataset& test,
-                    const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed) {
+                    const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed,
+                    bool record_outcomes) {
   if (test.size() == 0) throw UserError("no test examples to evaluate " + model + " on");
   Evaluation e;
   e.examples = test.size();
   e.chance = chance_accuracy(test.labels);
-  e.curve = robust_accuracy_curve(model, victim, test.inputs, test.labels, attacks, seed, 2000, &e.breaking_radius);
+  CurveDetails details;
+  details.record_outcomes = record_outcomes;
+  e.curve = robust_accuracy_curve(model, victim, test.inputs, test.labels, attacks, seed, 2000, &details);
+  e.breaking_radius = std::move(details.breaking_radius);
+  e.outcomes = std::move(details.outcomes);
   e.summary = {model, accuracy(victim.forward, test.inputs, test.labels), critical_radius(e.curve, model, norm), {}};
   if (e.collapsed()) {
     e.warnings.push_back({model, warning_kind::kCollapsed,

@@ -20,6 +20,7 @@ struct Evaluation {
   ModelSummary summary;  // clean accuracy and the critical radius on `norm`; add metrics freely
   std::vector<RobustAccuracyPoint> curve;
   std::map<std::string, at::Tensor> breaking_radius;  // per norm: each example's (probes/robust_accuracy.h)
+  std::vector<ExampleOutcomes> outcomes;              // per attack and eps, when asked for
   std::vector<Warning> warnings;
   double chance = 0;      // the accuracy of always answering the test set's most common label
   int64_t examples = 0;   // test points
@@ -33,8 +34,10 @@ struct Evaluation {
   Estimate worst_case(const std::string& norm, double eps) const;
 };
 
+// With record_outcomes, also every attack's per-example outcomes (Evaluation::outcomes).
 Evaluation evaluate(const std::string& model, const Victim& victim, const Dataset& test,
-                    const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed);
+                    const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed,
+                    bool record_outcomes = false);
 
 // "every net learned the task": fails, naming them, when a net collapsed to chance.
 Claim learned_claim(const std::vector<const Evaluation*>& evaluations);

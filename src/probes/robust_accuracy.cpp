@@ -10,18 +10,20 @@
 namespace robustlab {
 namespace {
 
-// Which examples the model still classifies correctly after the attack: [n] bool.
-torch::Tensor survives(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
-                       const AttackSpec& spec, at::Generator& gen, int64_t batch_size) {
-  std::vector<torch::Tensor> parts;
+// What the model answers on the attacked examples: correct [n] bool, predicted [n] int64.
+std::pair<torch::Tensor, torch::Tensor> survives(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
+                                                 const AttackSpec& spec, at::Generator& gen, int64_t batch_size) {
+  std::vector<torch::Tensor> correct, predicted;
   for (int64_t start = 0; start < x.size(0); start += batch_size) {
     const int64_t end = std::min(x.size(0), start + batch_size);
     const torch::Tensor xb = x.slice(0, start, end), yb = y.slice(0, start, end);
     const torch::Tensor x_adv = run_attack(victim, xb, yb, spec, gen);
     torch::NoGradGuard no_grad;
-    parts.push_back(is_correct(victim.forward(x_adv), yb));
+    const torch::Tensor outputs = victim.forward(x_adv);
+    correct.push_back(is_correct(outputs, yb));
+    predicted.push_back(outputs.dim() == 1 ? (outputs > 0).to(torch::kInt64) * 2 - 1 : outputs.argmax(1));
   }
-  return torch::cat(parts);
+  return {torch::cat(correct), torch::cat(predicted)};
 }
 
 }  // namespace
@@ -29,8 +31,7 @@ torch::Tensor survives(const Victim& victim, const torch::Tensor& x, const torch
 std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_name, const Victim& victim,
                                                        const torch::Tensor& inputs, const torch::Tensor& labels,
                                                        const std::vector<AttackGrid>& attacks, uint64_t seed,
-                                                       int64_t batch_size,
-                                                       std::map<std::string, at::Tensor>* breaking_radius) {
+                                                       int64_t batch_size, CurveDetails* details) {
   long work = 0;
   std::vector<std::string> norms;  // in the order they first appear
   for (const auto& a : attacks) {
@@ -70,7 +71,9 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_
         const std::string stream = "attack/" + model_name + "/" + a->attack.name + "/" +
                                    std::to_string(a->attack.steps) + "/" + std::to_string(eps);
         at::Generator gen = make_generator(seed, stream.c_str());
-        const torch::Tensor ok = survives(victim, inputs, labels, spec, gen, batch_size);
+        const auto [ok, predicted] = survives(victim, inputs, labels, spec, gen, batch_size);
+        if (details && details->record_outcomes)
+          details->outcomes.push_back({spec.name, norm, eps, ok.cpu(), predicted.cpu()});
         worst = worst & ok;
         rows.push_back({model_name, spec.name, norm, eps, spec.alpha, spec.steps, spec.restarts,
                         seed, ok.sum().item<double>() / n});
@@ -79,7 +82,7 @@ std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_
       rows.push_back({model_name, kWorst, norm, eps, 0, 0, 0, seed, worst.sum().item<double>() / n});
       first_broken.masked_fill_(worst.cpu().logical_not() & first_broken.isinf(), eps);
     }
-    if (breaking_radius) (*breaking_radius)[norm] = first_broken;
+    if (details) details->breaking_radius[norm] = first_broken;
   }
   return rows;
 }

@@ -34,14 +34,29 @@ struct RobustAccuracyPoint {
 // Every attack at every one of its radii on (inputs, labels). Rows come grouped by norm (in the
 // order the norms first appear in `attacks`), then by increasing ε: the attacks run there, then
 // the kWorst row of that norm, which counts every attack at every ε up to this one.
-// With `breaking_radius`, also each example's smallest ε of the grid at which some attack breaks
-// it, per norm ([n] float64 on CPU: 0 when misclassified clean, +inf when never broken): the
-// per-example outcomes that paired comparisons of two models on the same points need.
+// One attack at one radius, example by example (on CPU): whether the model is still right, and
+// what it answers (the class, or the sign of a binary score).
+struct ExampleOutcomes {
+  std::string attack, norm;
+  double eps = 0;
+  at::Tensor correct;    // [n] bool
+  at::Tensor predicted;  // [n] int64
+};
+
+// What a curve can also record, per example: the per-example outcomes that paired comparisons of
+// two models, or of two implementations of an attack, on the same points need.
+struct CurveDetails {
+  // Per norm, each example's smallest ε of the grid at which some attack breaks it ([n] float64:
+  // 0 when misclassified clean, +inf when never broken).
+  std::map<std::string, at::Tensor> breaking_radius;
+  bool record_outcomes = false;  // also fill `outcomes`, one entry per attack and ε
+  std::vector<ExampleOutcomes> outcomes;
+};
+
 std::vector<RobustAccuracyPoint> robust_accuracy_curve(const std::string& model_name, const Victim& victim,
                                                        const at::Tensor& inputs, const at::Tensor& labels,
                                                        const std::vector<AttackGrid>& attacks, uint64_t seed,
-                                                       int64_t batch_size = 2000,
-                                                       std::map<std::string, at::Tensor>* breaking_radius = nullptr);
+                                                       int64_t batch_size = 2000, CurveDetails* details = nullptr);
 
 // The smallest ε at which the worst-case accuracy of this model and norm falls below 0.5, or
 // none if it never does on the grid.

@@ -27,6 +27,12 @@ nlohmann::json table_json(const Table& t) {
   return {{"columns", columns}, {"rows", rows}};
 }
 
+nlohmann::json warnings_json(const std::vector<Warning>& warnings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& w : warnings) out.push_back({{"model", w.model}, {"kind", w.kind}, {"text", w.text}});
+  return out;
+}
+
 nlohmann::json results_json(const StudyResult& r, const RuntimeEnvironment& env, double seconds) {
   using nlohmann::json;
   json models = json::object();
@@ -54,8 +60,7 @@ nlohmann::json results_json(const StudyResult& r, const RuntimeEnvironment& env,
   }
   json scales = json::object();
   for (const auto& [name, value] : r.scales) scales[name] = value;
-  json warnings = json::array();
-  for (const auto& w : r.warnings) warnings.push_back({{"model", w.model}, {"kind", w.kind}, {"text", w.text}});
+  const json warnings = warnings_json(r.warnings);
   json tables = json::object();
   for (const auto& t : r.tables) tables[t.name] = table_json(t);
   json figures = json::array();

@@ -16,5 +16,6 @@ nlohmann::json runtime_json(const RuntimeEnvironment& env);
 nlohmann::json results_json(const StudyResult& result, const RuntimeEnvironment& env, double seconds);
 
 nlohmann::json table_json(const Table& table);
+nlohmann::json warnings_json(const std::vector<Warning>& warnings);  // [{"model", "kind", "text"}]
 
 }  // namespace robustlab

@@ -32,7 +32,8 @@ Splits split_image_data(const ImageData& data, int64_t train_size, int64_t valid
   Splits s;
   s.validation = select_rows(data.train, order.slice(0, 0, validation_size));
   s.train = select_rows(data.train, order.slice(0, validation_size, train_end));
-  s.test = select_rows(data.test, test_order.slice(0, 0, test_size > 0 ? test_size : n_test));
+  s.test_index = test_order.slice(0, 0, test_size > 0 ? test_size : n_test);
+  s.test = select_rows(data.test, s.test_index);
   return s;
 }
 

@@ -11,6 +11,7 @@ namespace robustlab {
 
 struct Splits {
   Dataset train, validation, test;
+  at::Tensor test_index;  // [n] int64: each test example's position in the dataset's test file
 };
 
 // train_size / test_size 0 mean "all that is left". UserError when the sizes ask for more
