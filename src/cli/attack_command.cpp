@@ -80,7 +80,10 @@ int run_attack_command(const AttackCommandOptions& o) {
   for (const auto& e : o.eps) eps_values.push_back(parse_eps_value(e, "--eps"));
   const std::optional<double> alpha = o.alpha.empty() ? std::nullopt : std::optional(parse_eps_value(o.alpha, "--alpha"));
   for (const auto& name : o.attacks) find_attack(name);  // unknown names fail before any work
-  const RunContext ctx = start_runtime(o.runtime, Workload::Elementwise);
+  // An attack asks for input gradients only: the same numbers at any thread count.
+  RuntimeFlags runtime = o.runtime;
+  runtime.threads = resolve_threads(o.runtime.threads, Workload::Elementwise);
+  const RunContext ctx = start_runtime(runtime, Workload::Elementwise);
 
   std::error_code ec;
   if (!o.root.empty() && !std::filesystem::is_directory(o.root, ec))

@@ -67,10 +67,11 @@ int run_study(const RunOptions& o, bool verify) {
   if (o.seeds) sets.push_back("seeds=" + std::to_string(*o.seeds));
   if (o.runtime.threads > 0) sets.push_back("threads=" + std::to_string(o.runtime.threads));
   const Schema schema = study.schema();
-  const RunKeys keys = read_options(Config::resolve(schema, file, sets), RunKeys{});
+  const Config asked = Config::resolve(schema, file, sets);
+  const RunKeys keys = read_options(asked, RunKeys{});
   // The config written out records the thread count used (runtime/threads.h).
   RuntimeFlags runtime = o.runtime;
-  runtime.threads = keys.threads > 0 ? static_cast<int>(keys.threads) : available_cores();
+  runtime.threads = resolve_threads(static_cast<int>(keys.threads), study.prepare(asked).workload);
   sets.push_back("threads=" + std::to_string(runtime.threads));
   const Config config = Config::resolve(schema, file, sets);
   const PreparedRun prepared = study.prepare(config);  // a config that cannot run fails here, before any work

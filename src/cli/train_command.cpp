@@ -144,8 +144,8 @@ int run_train_command(const TrainCommandOptions& o) {
   const Schema schema = schema_of(TrainConfig{});
   // The config written out records the thread count used (runtime/threads.h).
   RuntimeFlags runtime = o.runtime;
-  const int64_t asked = read_options(Config::resolve(schema, o.config, sets), TrainConfig{}).threads;
-  runtime.threads = asked > 0 ? static_cast<int>(asked) : available_cores();
+  const TrainConfig asked = read_options(Config::resolve(schema, o.config, sets), TrainConfig{});
+  runtime.threads = resolve_threads(static_cast<int>(asked.threads), asked.training.workload());
   sets.push_back("threads=" + std::to_string(runtime.threads));
   const Config config = Config::resolve(schema, o.config, sets);
   const TrainConfig keys = read_options(config, TrainConfig{});

@@ -79,7 +79,7 @@ TrainOptions ImageTraining::training_options() const {
 }
 
 Workload ImageTraining::workload() const {
-  return model.architecture == "mlp" ? Workload::LargeGemm : Workload::Elementwise;
+  return model.architecture == "mlp" ? Workload::Elementwise : Workload::Convolutions;
 }
 
 double ImageTraining::memory_bytes(int64_t models) const {
