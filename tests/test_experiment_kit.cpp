@@ -15,6 +15,7 @@
 #include "experiment/seeds.h"
 #include "experiment/study.h"
 #include "models/two_layer/two_layer_relu.h"
+#include "report/csv.h"
 #include "report/write_run.h"
 #include "runtime/environment.h"
 #include "small_study.h"
@@ -211,4 +212,12 @@ TEST(ExperimentKit, SeedsOnTheCommandLineWriteMeanSpreadBandsAndPerSeedRuns) {
   EXPECT_EQ(f.code, 1) << f.output;
   fs::remove_all(dir);
   fs::remove_all(failing);
+}
+
+TEST(ExperimentKit, CsvQuotesTextsWithCommasAndQuotes) {
+  robustlab::Table t("t", {robustlab::text_key("name"), robustlab::value("x")});
+  t.add({std::string("V, mean"), 1.5});
+  t.add({std::string("say \"hi\""), 2.0});
+  t.add({std::string("plain"), 3.0});
+  EXPECT_EQ(robustlab::table_csv(t), "name,x\n\"V, mean\",1.5\n\"say \"\"hi\"\"\",2\nplain,3\n");
 }

@@ -4,6 +4,7 @@
 #include "attacks/auto_attack.h"
 #include "attacks/fast_gradient.h"
 #include "attacks/feature_average.h"
+#include "attacks/gradient_ascent.h"
 #include "attacks/pgd.h"
 #include "attacks/square.h"
 #include "models/classification.h"
@@ -51,6 +52,8 @@ const std::vector<AttackInfo>& all_attacks() {
        "one signed-gradient step of size eps (Goodfellow 2015)"},
       {"fgm", Norm::L2, AttackKind::OneStep, 0, 1, 1.0, fgm,
        "one normalised-gradient step of size eps (Miyato 2017)"},
+      {"gradient-ascent", Norm::Linf, AttackKind::OneStep, kAlpha, 1, 0, gradient_ascent,
+       "one plain gradient step of l2 length alpha, projected onto the linf ball (Li & Li)"},
       {"pgd-linf", Norm::Linf, AttackKind::Iterative, pgd_params, 10, 0, pgd_linf,
        "projected signed-gradient ascent, restarts, best iterate (Madry 2018)"},
       {"pgd-l2", Norm::L2, AttackKind::Iterative, pgd_params, 10, 0, pgd_l2,

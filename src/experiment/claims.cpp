@@ -5,15 +5,13 @@
 
 namespace robustlab {
 
-std::string claim_text(const char* format, double a, double b, double c) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, format, a, b, c);
-  return buf;
-}
-
 Estimate proportion(double p, int64_t n) {
   const double count = static_cast<double>(std::max<int64_t>(n, 1));
   return {p, std::max(std::sqrt(std::max(p * (1 - p), 0.0) / count), 0.5 / count), n};
+}
+
+Estimate independent_difference(const Estimate& a, const Estimate& b) {
+  return {a.value - b.value, std::sqrt(a.se * a.se + b.se * b.se), std::min(a.n, b.n)};
 }
 
 Estimate paired_difference(const at::Tensor& a, const at::Tensor& b) {

@@ -8,14 +8,20 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "experiment/result.h"
 
 namespace robustlab {
 
-// printf-style text for claims: claim_text("cos %.3f", x).
-std::string claim_text(const char* format, double a, double b = 0, double c = 0);
+// printf-style text for claims, numbers only: claim_text("cos %.3f, ratio %.2f", x, y).
+template <typename... Numbers>
+std::string claim_text(const char* format, Numbers... numbers) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, format, static_cast<double>(numbers)...);
+  return buf;
+}
 
 constexpr double kClaimZ = 2.0;  // standard errors of sampling noise a claim allows
 
@@ -34,6 +40,10 @@ Estimate proportion(double p, int64_t n);
 // paired, with standard error sd(a − b)/√n, which is small where the two agree on most points.
 // The half-example floor as in proportion.
 Estimate paired_difference(const at::Tensor& a, const at::Tensor& b);
+
+// a − b measured on different samples (e.g. training and test points): independent errors,
+// standard error √(se_a² + se_b²).
+Estimate independent_difference(const Estimate& a, const Estimate& b);
 
 // "what >= threshold": passes when value >= threshold − z·SE. Its expected and measured texts say
 // the threshold, the allowance and the standard error.

@@ -8,12 +8,16 @@ namespace robustlab {
 Study feature_averaging_study();
 Study feature_averaging_real_study();
 Study adversarial_training_study();
+Study robust_nonrobust_features_study();
+Study clean_generalization_robust_overfitting_study();
 
 const std::vector<Study>& all_studies() {
   static const std::vector<Study> studies = {
       feature_averaging_study(),
       feature_averaging_real_study(),
       adversarial_training_study(),
+      robust_nonrobust_features_study(),
+      clean_generalization_robust_overfitting_study(),
   };
   return studies;
 }
