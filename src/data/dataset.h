@@ -21,6 +21,7 @@ struct Dataset {
 
   int64_t size() const { return inputs.size(0); }
   Dataset to(const c10::Device& device) const;
+  Dataset first(int64_t n) const;  // the first min(n, size()) examples (views, no copy)
 };
 
 }  // namespace robustlab

@@ -101,15 +101,19 @@ double ImageTraining::memory_bytes(int64_t models) const {
 
 TrainedClassifier train_image_classifier(const std::string& name, const ImageModelSpec& spec, const Dataset& train_set,
                                          const Dataset& validation, TrainOptions options, const RunContext& ctx,
-                                         const std::string& streams) {
+                                         const std::string& streams, const EpochProbe& after_epoch) {
   const std::string stream = streams.empty() ? name : streams;
   TrainedClassifier out;
   out.model = build<ImageClassifier>(stream, spec, ctx);
   const Forward forward = forward_of(torch::nn::AnyModule(out.model));
   const Dataset train_on = train_set.to(ctx.device), validate_on = validation.to(ctx.device);
   options.adversarial.box = train_set.box;
-  if (validate_on.size() > 0)
-    options.validate = [forward, validate_on] { return accuracy(forward, validate_on.inputs, validate_on.labels); };
+  if (validate_on.size() > 0 || after_epoch)
+    options.validate = [forward, validate_on, after_epoch, epoch = int64_t{0}]() mutable {
+      if (after_epoch) after_epoch(forward, ++epoch);
+      return validate_on.size() > 0 ? accuracy(forward, validate_on.inputs, validate_on.labels)
+                                    : std::numeric_limits<double>::quiet_NaN();
+    };
   out.log = fit(stream, torch::nn::AnyModule(out.model), train_on.inputs, train_on.labels, options, ctx);
   return out;
 }

@@ -2,8 +2,10 @@
 // dataset and task (data.*), a network (model.*) and its training (train.*, adversarial.*), the
 // task they load, and training one classifier with validation after every epoch.
 #pragma once
+#include <functional>
 #include <string>
 
+#include "attacks/attack.h"
 #include "config/fields.h"
 #include "data/images/image_datasets.h"
 #include "data/images/label_maps.h"
@@ -85,8 +87,11 @@ struct TrainedClassifier {
 // options.patience). Its random streams (experiment/fit.h) are named `streams`, by default its
 // name; two classifiers given the same streams start from the same weights (as far as their
 // shapes agree: every layer but the last) and see the same examples in the same order.
+// `after_epoch`, when given, is called after every epoch with the model in eval mode and the
+// epoch's number (from 1): for curves over training measured on the model itself.
+using EpochProbe = std::function<void(const Forward& model, int64_t epoch)>;
 TrainedClassifier train_image_classifier(const std::string& name, const ImageModelSpec& spec, const Dataset& train,
                                          const Dataset& validation, TrainOptions options, const RunContext& context,
-                                         const std::string& streams = "");
+                                         const std::string& streams = "", const EpochProbe& after_epoch = {});
 
 }  // namespace robustlab

@@ -194,8 +194,7 @@ StudyResult run(const RobustNonrobustFeatures& o, const RunContext& ctx) {
                     "Mean projection of PGD's perturbation at eps, summed over the patches, on -v_y and -u_y.");
   projections.in_report = true;
 
-  const Dataset probe_set{test.inputs.narrow(0, 0, std::min<int64_t>(200, test.size())),
-                          test.labels.narrow(0, 0, std::min<int64_t>(200, test.size())), {}, {}};
+  const Dataset probe_set = test.first(200);
   std::map<std::string, Evaluation> evaluations;
   std::map<std::string, at::Tensor> u_coef, v_coef;
   std::map<std::string, std::pair<double, double>> projected;
