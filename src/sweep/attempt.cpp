@@ -39,7 +39,12 @@ std::optional<CellAttempt> read_attempt(const std::string& path) {
 bool attempt_is_live(const CellAttempt& a) {
   if (a.state != "running") return false;
   if (a.host != this_host()) return true;  // another node's process: it cannot be checked from here
-  return a.pid > 0 && ::kill(static_cast<pid_t>(a.pid), 0) == 0;
+  if (a.pid <= 0 || ::kill(static_cast<pid_t>(a.pid), 0) != 0) return false;
+  // A killed process may linger as a zombie until its parent (or PID 1) reaps it: that is dead.
+  std::ifstream stat("/proc/" + std::to_string(a.pid) + "/stat");
+  std::string pid, name, state;
+  stat >> pid >> name >> state;  // "123 (robustlab) Z ..." (the name has no spaces here)
+  return state != "Z";
 }
 
 std::string this_host() {
