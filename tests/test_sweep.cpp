@@ -16,7 +16,7 @@
 
 namespace {
 
-std::string read_all(const std::string& path) {
+inline std::string read_all(const std::string& path) {
   std::ostringstream s;
   s << std::ifstream(path).rdbuf();
   return s.str();
@@ -131,6 +131,35 @@ TEST(Sweep, KilledHalfwayAndResumedEqualsUninterrupted) {
   if (std::filesystem::exists("/usr/bin/gnuplot")) {
     EXPECT_TRUE(std::filesystem::exists(resumed + "/report/binary.clean_accuracy_vs_binary.width.png"));
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Sweep, FailedCellIsRecordedAndTheOthersGoOn) {
+  const std::string dir = fresh_dir("sweep_failed");
+  std::filesystem::create_directories(dir);
+  std::string text = read_all(write_width_sweep(dir + "/width.toml"));
+  text.replace(text.find("[0, 1, 2]"), 9, "[0]");
+  text.replace(text.find("[2, 4, 8]"), 9, "[2, 4]");
+  write_text(dir + "/width.toml", text);
+  // Something of the user's where a cell of this (resumed) sweep would go: that cell's run refuses
+  // to replace it.
+  const std::string blocked = dir + "/out/cells/binary.width=2,seed=0";
+  std::filesystem::create_directories(blocked);
+  write_text(dir + "/out/sweep.toml", text);
+  write_text(blocked + "/mine.txt", "keep");
+  const Result r = run_robustlab("sweep " + dir + "/width.toml -q --jobs 2 --threads 1 --out " + dir + "/out");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_EQ(cells_done(dir + "/out"), 1);
+  EXPECT_TRUE(std::filesystem::exists(blocked + "/mine.txt"));
+  EXPECT_EQ(store_count(dir + "/out/sweep.db",
+                        "SELECT COUNT(*) FROM cells WHERE status = 'failed' AND id = 'binary.width=2,seed=0' AND "
+                        "error LIKE '%already exists%'"),
+            1);
+  const Result status = run_robustlab("sweep status " + dir + "/out");
+  EXPECT_NE(status.output.find("2 cells: 1 done, 0 running, 1 failed, 0 left"), std::string::npos) << status.output;
 }
 
 }  // namespace
