@@ -15,6 +15,8 @@ packages=(
   python3-venv python3-scipy python3-sklearn python3-tqdm  # tests only: the reference attack libraries
   gnuplot-nox                               # plots in reports
   dataset-fashion-mnist                     # the default real dataset
+  libsqlite3-dev sqlite3                    # the sweeps' results store (sqlite3: the shell, to query it)
+  slurmctld slurmd slurm-client munge       # tests only: a single-node Slurm the sweep test starts
 )
 
 missing=()

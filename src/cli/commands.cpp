@@ -10,6 +10,7 @@
 #include "attacks/attack.h"
 #include "cli/attack_command.h"
 #include "cli/common_options.h"
+#include "cli/sweep_command.h"
 #include "cli/train_command.h"
 #include "config/config.h"
 #include "data/registry.h"
@@ -157,6 +158,9 @@ int cli_main(int argc, char** argv) {
   AttackCommandOptions attack_options;
   CLI::App* attack = nullptr;
   add_attack_command(app, attack_options, attack);
+  SweepCommandOptions sweep_options;
+  CLI::App* sweep = nullptr;
+  add_sweep_command(app, sweep_options, sweep);
   CLI::App* list = app.add_subcommand("list", "studies, datasets, models, attacks and probes");
   try {
     app.parse(argc, argv);
@@ -169,6 +173,7 @@ int cli_main(int argc, char** argv) {
     if (*verify) return run_study(verify_options, true);
     if (*train) return run_train_command(train_options);
     if (*attack) return run_attack_command(attack_options);
+    if (*sweep) return run_sweep_command(sweep_options);
     if (*list) list_everything();
     return 0;
   } catch (const UserError& e) {

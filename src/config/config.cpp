@@ -8,9 +8,37 @@
 #include "runtime/user_error.h"
 
 namespace robustlab {
-namespace {
 
-std::string format_number(double v);
+std::string format_number(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (std::isnan(v)) return "nan";
+  // The shortest decimal that reads back to the same double, so config.toml reproduces exactly.
+  std::string s;
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::ostringstream out;
+    out << std::setprecision(precision) << v;
+    s = out.str();
+    if (std::stod(s) == v) break;
+  }
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s;
+}
+
+toml::table parse_toml_file(const std::string& file) {
+  require_regular_file(file, "config file");  // a FIFO would block, a directory or a loop would throw
+  try {
+    return toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    const auto& at = e.source().begin;
+    std::string what(e.description());
+    if (what.find("could not be opened") != std::string::npos || !at.line)
+      throw UserError("config file " + file + ": " + what);
+    throw UserError("config file " + file + ":" + std::to_string(at.line) + ":" +
+                    std::to_string(at.column) + ": " + what);
+  }
+}
+
+namespace {
 
 [[noreturn]] void fail(const std::string& key, const std::string& where, const std::string& what) {
   throw UserError("config key '" + key + "'" + where + ": " + what);
@@ -163,19 +191,6 @@ void read_table(const Schema& schema, const toml::table& table, const std::strin
   }
 }
 
-toml::table parse_file(const std::string& file) {
-  require_regular_file(file, "config file");  // a FIFO would block, a directory or a loop would throw
-  try {
-    return toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    const auto& at = e.source().begin;
-    std::string what(e.description());
-    if (what.find("could not be opened") != std::string::npos || !at.line)
-      throw UserError("config file " + file + ": " + what);
-    throw UserError("config file " + file + ":" + std::to_string(at.line) + ":" +
-                    std::to_string(at.column) + ": " + what);
-  }
-}
 
 // --set KEY=VALUE: VALUE is read as a TOML value; a bare word that is not TOML is a string, and
 // for a list of strings a bare comma-separated list is accepted ("pgd-l2,fgm").
@@ -225,20 +240,6 @@ ConfigValue parse_set(const Schema& schema, const std::string& assignment) {
   return convert(*f, *parsed.get("v"), where);
 }
 
-std::string format_number(double v) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (std::isnan(v)) return "nan";
-  // The shortest decimal that reads back to the same double, so config.toml reproduces exactly.
-  std::string s;
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::ostringstream out;
-    out << std::setprecision(precision) << v;
-    s = out.str();
-    if (std::stod(s) == v) break;
-  }
-  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-  return s;
-}
 
 std::string format_string(const std::string& s) {
   std::ostringstream out;
@@ -278,7 +279,7 @@ Config Config::resolve(Schema schema, const std::string& file,
   Config config;
   config.schema_ = std::make_shared<const Schema>(std::move(schema));
   for (const auto& f : config.schema_->fields()) config.values_[f.key] = f.default_value;
-  if (!file.empty()) read_table(*config.schema_, parse_file(file), "", file, config.values_);
+  if (!file.empty()) read_table(*config.schema_, parse_toml_file(file), "", file, config.values_);
   for (const auto& s : sets) {
     const auto eq = s.find('=');
     config.values_[s.substr(0, eq)] = parse_set(*config.schema_, s);
@@ -374,7 +375,7 @@ std::optional<std::vector<double>> parse_range(const std::string& text, const st
 }
 
 std::string study_named_in(const std::string& file) {
-  const toml::table table = parse_file(file);
+  const toml::table table = parse_toml_file(file);
   auto name = table["study"].value<std::string>();
   if (!name) throw UserError("config file " + file + ": no 'study = \"NAME\"' at the top");
   return *name;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <toml++/toml.h>
+
 #include "config/schema.h"
 
 namespace robustlab {
@@ -50,6 +52,12 @@ std::optional<double> parse_number(const std::string& text);
 // nullopt when the text is not of that form. UserError naming `key` for a step <= 0, stop < start
 // or more than 100000 values.
 std::optional<std::vector<double>> parse_range(const std::string& text, const std::string& key);
+
+// The shortest decimal that reads back to the same double ("0.1", "3.0").
+std::string format_number(double v);
+
+// A TOML file as a table; UserError naming the file (and line) when it cannot be read or parsed.
+toml::table parse_toml_file(const std::string& file);
 
 // Reads only the "study" key of a config file (to know which schema to resolve it with).
 std::string study_named_in(const std::string& file);
