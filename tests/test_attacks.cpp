@@ -54,6 +54,24 @@ TEST(AttacksOnLinearModel, OneStepAttacksAreExactlyOptimal) {
   EXPECT_TRUE(torch::allclose(linf, clean - eps * f.model.w.abs().sum(), 1e-9, 1e-9));
 }
 
+// For f = ⟨w, x⟩ + b the loss gradient is −y·σ(−y f)·w, so the plain gradient step is
+// δ = −y·α·w/‖w‖₂ before projection; clipped to the ℓ∞ ball it is −y·clamp(α w/‖w‖₂, −ε, ε):
+// a step of α → ∞ is FGSM's corner, a short one keeps w's direction.
+TEST(AttacksOnLinearModel, GradientAscentIsTheClippedGradientStep) {
+  Fixture f;
+  const Victim victim = make_victim([&](const torch::Tensor& x) { return f.model(x); });
+  at::Generator gen = make_generator(0);
+  const double eps = 0.2;
+  const torch::Tensor y = f.y.to(torch::kFloat64).unsqueeze(1);
+  for (const double alpha : {0.1, 1.0, 1e6}) {
+    const torch::Tensor x_adv = run_attack(victim, f.x, f.y, attack_at("gradient-ascent", eps, alpha, 1, RandomStart::None), gen);
+    const torch::Tensor expected = f.x - y * (alpha * f.model.w / f.model.w.norm()).clamp(-eps, eps);
+    EXPECT_TRUE(torch::allclose(x_adv, expected, 1e-9, 1e-9)) << alpha;
+  }
+  const torch::Tensor corner = run_attack(victim, f.x, f.y, attack_at("gradient-ascent", eps, 1e6, 1, RandomStart::None), gen);
+  EXPECT_TRUE(torch::allclose(corner, run_attack(victim, f.x, f.y, spec("fgsm", eps), gen), 1e-9, 1e-9));
+}
+
 TEST(AttacksOnLinearModel, PgdReachesTheOptimalMargin) {
   Fixture f;
   const Victim victim = make_victim([&](const torch::Tensor& x) { return f.model(x); });

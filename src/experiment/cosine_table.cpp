@@ -12,7 +12,7 @@ Table cosine_table(const std::string& model, const at::Tensor& cosines, const st
   const auto v = c.accessor<double, 2>();
   for (int64_t r = 0; r < c.size(0); ++r) {
     std::vector<Cell> row{units.at(static_cast<size_t>(r))};
-    for (int64_t j = 0; j < c.size(1); ++j) row.push_back(v[r][j]);
+    for (int64_t j = 0; j < c.size(1); ++j) row.emplace_back(std::in_place_type<double>, v[r][j]);
     table.add(row);
   }
   return table;

@@ -183,8 +183,9 @@ StudyResult run(const RobustNonrobustFeatures& o, const RunContext& ctx) {
   PatchCnnOptions model_options = o.model;
   model_options.d = o.data.d;
   model_options.classes = o.data.k;
-  Table growth("feature_growth", {text_key("training"), text_key("feature"), integer_key("step"), value("coefficient")},
-               "Mean over classes of max_r <w_{y,r}, f_y>, f = u (robust) or v (non-robust), over training.");
+  Table growth("feature_growth",
+               {text_key("training"), text_key("feature"), text_key("class"), integer_key("step"), value("coefficient")},
+               "max_r <w_{y,r}, f_y>, f = u (robust) or v (non-robust), per class y and their mean, over training.");
   Table over_training("accuracy_over_training", {text_key("training"), integer_key("step"), value("clean"), value("robust")});
   Table final("final_coefficients",
               {text_key("training"), integer_key("class"), value("robust_u"), value("nonrobust_v")},
@@ -208,8 +209,11 @@ StudyResult run(const RobustNonrobustFeatures& o, const RunContext& ctx) {
     options.on_step = [&](int64_t step) {
       const at::Tensor u = feature_coefficients(net->weight, data.robust_features);
       const at::Tensor v = feature_coefficients(net->weight, data.nonrobust_features);
-      growth.add({training, "u (robust)", step, u.mean().item<double>()});
-      growth.add({training, "v (non-robust)", step, v.mean().item<double>()});
+      for (const auto& [feature, coefficient] : {std::pair<std::string, at::Tensor>{"u (robust)", u}, {"v (non-robust)", v}}) {
+        growth.add({training, feature, std::string("mean"), step, coefficient.mean().item<double>()});
+        for (int64_t c = 0; c < o.data.k; ++c)
+          growth.add({training, feature, std::to_string(c), step, coefficient[c].item<double>()});
+      }
       AttackSpec pgd;
       pgd.name = "pgd-linf";
       pgd.steps = 10;
@@ -236,6 +240,7 @@ StudyResult run(const RobustNonrobustFeatures& o, const RunContext& ctx) {
   result.tables.insert(result.tables.end(), {growth, over_training, final, projections});
   Figure coefficients = Figure::lines("feature_growth", "feature_growth", "step", "coefficient", {"training", "feature"},
                                       result.study + ": feature coefficients over training");
+  coefficients.where = {{"class", "mean"}};
   coefficients.xlabel = "gradient step";
   coefficients.ylabel = "mean over classes of max_r <w_{y,r}, f_y>";
   coefficients.legend = "top left";
