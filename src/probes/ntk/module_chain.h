@@ -1,0 +1,18 @@
+// Reading a robustlab module as a dense chain (dense_chain.h), for the structured NTK.
+// Read: torch::nn::Sequential of Linear layers and parameter-free modules (ReLU, Tanh, Flatten, ...;
+// nested Sequentials too; at the top a subclass of Sequential with a Tensor forward, since
+// AnyModule cannot hold a Sequential itself), the image classifier with an MLP extractor (normalise, extractor,
+// linear output), TwoLayerRelu and DecoupledRelu (their fixed second layers are parameter-free
+// maps), and BinaryReadout of any of these. Anything else (a convolution, a module with parameters
+// that is not Linear) is not read: std::nullopt, and empirical_ntk falls back to Jacobians.
+#pragma once
+#include <optional>
+#include <torch/nn/modules/container/any.h>
+
+#include "probes/ntk/dense_chain.h"
+
+namespace robustlab {
+
+std::optional<DenseChain> dense_chain_of(const torch::nn::AnyModule& model);
+
+}  // namespace robustlab
