@@ -34,14 +34,17 @@ std::string estimate_text(const std::string& what, const Estimate& e) {
 }
 }  // namespace
 
+bool at_least(const Estimate& e, double threshold, double z) { return e.value >= threshold - z * e.se; }
+bool at_most(const Estimate& e, double threshold, double z) { return e.value <= threshold + z * e.se; }
+
 Claim claim_at_least(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {
   return {name, what + claim_text(" >= %.3g, allowing %.0f SE of sampling noise", threshold, z), estimate_text(what, e),
-          e.value >= threshold - z * e.se};
+          at_least(e, threshold, z)};
 }
 
 Claim claim_at_most(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {
   return {name, what + claim_text(" <= %.3g, allowing %.0f SE of sampling noise", threshold, z), estimate_text(what, e),
-          e.value <= threshold + z * e.se};
+          at_most(e, threshold, z)};
 }
 
 Claim claim_exceeds(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {

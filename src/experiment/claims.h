@@ -45,6 +45,11 @@ Estimate paired_difference(const at::Tensor& a, const at::Tensor& b);
 // standard error √(se_a² + se_b²).
 Estimate independent_difference(const Estimate& a, const Estimate& b);
 
+// value >= threshold − z·SE, and value <= threshold + z·SE: a threshold met within sampling noise,
+// for claims that check several numbers at once.
+bool at_least(const Estimate& measured, double threshold, double z = kClaimZ);
+bool at_most(const Estimate& measured, double threshold, double z = kClaimZ);
+
 // "what >= threshold": passes when value >= threshold − z·SE. Its expected and measured texts say
 // the threshold, the allowance and the standard error.
 Claim claim_at_least(const std::string& name, const std::string& what, const Estimate& measured, double threshold,

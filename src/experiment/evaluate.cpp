@@ -2,6 +2,7 @@
 
 #include "probes/accuracy.h"
 #include "probes/gradient_masking.h"
+#include "runtime/random.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -54,6 +55,12 @@ Evaluation evaluate(const std::string& model, const Victim& victim, const Datase
   constexpr double kFewerStepsTolerance = 0.05;
   for (auto& w : stronger_attack_warnings(e.curve, kFewerStepsTolerance)) e.warnings.push_back(std::move(w));
   return e;
+}
+
+double robust_accuracy(const Victim& victim, const Dataset& set, const AttackSpec& attack, uint64_t seed,
+                       const std::string& stream) {
+  at::Generator generator = make_generator(seed, stream.c_str());
+  return accuracy(victim.forward, run_attack(victim, set.inputs, set.labels, attack, generator), set.labels);
 }
 
 Claim learned_claim(const std::vector<const Evaluation*>& evaluations) {

@@ -108,12 +108,9 @@ TrainedClassifier train_image_classifier(const std::string& name, const ImageMod
   const Forward forward = forward_of(torch::nn::AnyModule(out.model));
   const Dataset train_on = train_set.to(ctx.device), validate_on = validation.to(ctx.device);
   options.adversarial.box = train_set.box;
-  if (validate_on.size() > 0 || after_epoch)
-    options.validate = [forward, validate_on, after_epoch, epoch = int64_t{0}]() mutable {
-      if (after_epoch) after_epoch(forward, ++epoch);
-      return validate_on.size() > 0 ? accuracy(forward, validate_on.inputs, validate_on.labels)
-                                    : std::numeric_limits<double>::quiet_NaN();
-    };
+  if (validate_on.size() > 0)
+    options.validate = [forward, validate_on] { return accuracy(forward, validate_on.inputs, validate_on.labels); };
+  if (after_epoch) options.on_epoch = [forward, after_epoch](int64_t epoch) { after_epoch(forward, epoch); };
   out.log = fit(stream, torch::nn::AnyModule(out.model), train_on.inputs, train_on.labels, options, ctx);
   return out;
 }

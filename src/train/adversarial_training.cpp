@@ -59,10 +59,13 @@ AttackSpec AdversarialTraining::attack_at(double radius) const {
   return spec;
 }
 
+double linear_warmup(double value, int64_t step, double warmup_steps) {
+  if (warmup_steps <= 0) return value;
+  return value * std::min(1.0, static_cast<double>(step + 1) / warmup_steps);
+}
+
 double warmed_up_eps(const AdversarialTraining& a, int64_t step, int64_t steps_per_epoch) {
-  const double warmup_steps = a.warmup_epochs * static_cast<double>(steps_per_epoch);
-  if (warmup_steps <= 0) return a.eps;
-  return a.eps * std::min(1.0, static_cast<double>(step + 1) / warmup_steps);
+  return linear_warmup(a.eps, step, a.warmup_epochs * static_cast<double>(steps_per_epoch));
 }
 
 torch::Tensor prediction_kl(const torch::Tensor& clean, const torch::Tensor& outputs) {

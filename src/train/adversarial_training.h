@@ -70,6 +70,10 @@ struct AdversarialTraining {
 // method, mix outside [0, 1], an attack of another norm ...).
 void check_adversarial_training(const AdversarialTraining& options);
 
+// value·min(1, (step + 1)/W) at 0-based step `step` of a linear warm-up over W steps (W <= 0: no
+// warm-up): the ramp of ε here and of the learning rate in train/train.h.
+double linear_warmup(double value, int64_t step, double warmup_steps);
+
 // ε at training step `step` (0-based) with `steps_per_epoch` steps per epoch, after warm-up.
 double warmed_up_eps(const AdversarialTraining& options, int64_t step, int64_t steps_per_epoch);
 

@@ -35,11 +35,6 @@ void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
 
 }  // namespace
 
-double warmed_up_lr(const TrainOptions& o, double lr, int64_t step, int64_t warmup_steps) {
-  if (warmup_steps <= 0) return lr;
-  return lr * std::min(1.0, static_cast<double>(step + 1) / static_cast<double>(warmup_steps));
-}
-
 TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torch::Tensor& labels,
                const TrainOptions& o, at::Generator& gen, const std::string& progress_label) {
   torch::nn::Module& model = *any.ptr();
@@ -51,7 +46,7 @@ TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torc
   const int64_t total_steps = o.steps > 0 ? std::min(o.steps, epochs * steps_per_epoch) : epochs * steps_per_epoch;
   std::unique_ptr<torch::optim::Optimizer> optimizer = make_optimizer(model, o);
   scheduled_lr(o, 0, epochs);  // an unknown schedule fails before any work
-  const int64_t warmup_steps = static_cast<int64_t>(std::ceil(o.warmup_epochs * static_cast<double>(steps_per_epoch)));
+  const double warmup_steps = o.warmup_epochs * static_cast<double>(steps_per_epoch);
   check_adversarial_training(o.adversarial);
 
   LoopState s;
@@ -84,7 +79,7 @@ TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torc
         y = labels.index_select(0, idx);
       }
       if (o.augment) x = o.augment(x, gen);
-      if (warmup_steps > 0 && s.step < warmup_steps) set_learning_rate(*optimizer, warmed_up_lr(o, lr, s.step, warmup_steps));
+      if (static_cast<double>(s.step) < warmup_steps) set_learning_rate(*optimizer, linear_warmup(lr, s.step, warmup_steps));
       const double eps = warmed_up_eps(o.adversarial, s.step, steps_per_epoch);
       const torch::Tensor loss = adversarial_training_loss(o.adversarial, any, o.loss, x, y, eps, gen);
       optimizer->zero_grad();
@@ -121,6 +116,10 @@ TrainLog train(torch::nn::AnyModule any, const torch::Tensor& inputs, const torc
         ++s.since_best;
       }
       s.log.stopped_early = o.patience > 0 && s.since_best >= o.patience;
+    }
+    if (o.on_epoch) {
+      model.eval();
+      o.on_epoch(s.epoch);
     }
     // Seconds are measured, not replayed: they are the one field a resumed run may differ in.
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -70,6 +70,8 @@ struct TrainOptions {
   // last, with the model in eval mode: to record how features, losses or kernels evolve.
   std::function<void(int64_t step)> on_step;
   int64_t on_step_every = 1;
+  // Called after every epoch (after validation) with the epoch's number from 1, in eval mode.
+  std::function<void(int64_t epoch)> on_epoch;
   // Called after every optimiser step, before the next batch: EMA of the weights, projections,
   // proximal steps.
   std::function<void()> after_step;
@@ -95,9 +97,6 @@ struct TrainLog {
   bool stopped_early = false;
   int64_t resumed_from_epoch = 0;  // 0: started fresh
 };
-
-// The learning rate at 0-based step `step` of a warm-up over `warmup_steps` steps: lr·(step+1)/W.
-double warmed_up_lr(const TrainOptions& options, double lr, int64_t step, int64_t warmup_steps);
 
 TrainLog train(torch::nn::AnyModule model, const at::Tensor& inputs, const at::Tensor& labels,
                const TrainOptions& options, at::Generator& generator, const std::string& progress_label);
