@@ -1,7 +1,7 @@
 // The empirical NTK's structured path (dense chains: Gram of layer inputs ∘ Gram of back-propagated
 // signals) against the explicit per-example Jacobian contraction, in float64, per output and
 // traced, on each model it reads; the Jacobian path against the closed form of a linear model;
-// the fallback on a CNN.
+// convolutions; the fallback on a module it cannot read.
 #include <gtest/gtest.h>
 
 #include "kernel_checks.h"
@@ -135,14 +135,44 @@ TEST(EmpiricalNtk, TwoLayerNetsStructuredMatchJacobians) {
   expect_paths_agree(torch::nn::AnyModule(readout), x1, x2);
 }
 
-TEST(EmpiricalNtk, CnnFallsBackToJacobians) {
+TEST(EmpiricalNtk, SmallCnnStructuredMatchesJacobians) {
   at::Generator gen = make_generator(16);
-  ImageClassifier cnn(image_spec("small-cnn", 12, 3), gen);
-  cnn->to(torch::kFloat64);
-  cnn->eval();
-  const torch::nn::AnyModule model(cnn);
+  for (int64_t outputs : {3, 1}) {
+    SCOPED_TRACE(outputs);
+    ImageClassifier cnn(image_spec("small-cnn", 12, outputs), gen);
+    cnn->to(torch::kFloat64);
+    cnn->eval();
+    expect_paths_agree(torch::nn::AnyModule(cnn), torch::rand({3, 1, 12, 12}, gen, torch::kFloat64),
+                       torch::rand({2, 1, 12, 12}, gen, torch::kFloat64));
+  }
+}
+
+// Stride, padding, dilation, a convolution without bias and one whose weight is frozen.
+TEST(EmpiricalNtk, ConvolutionGeometriesStructuredMatchJacobians) {
+  namespace nn = torch::nn;
+  torch::manual_seed(5);
+  SequentialNet net(nn::Conv2d(nn::Conv2dOptions(2, 3, 3).stride(2).padding(1)), nn::ReLU(),
+                    nn::Conv2d(nn::Conv2dOptions(3, 4, {2, 3}).dilation(2).bias(false)), nn::Tanh(),
+                    nn::Conv2d(nn::Conv2dOptions(4, 2, 1)), nn::Flatten(), nn::Linear(2 * 2 * 1, 2));  // 7x9 -> 4x5 -> 2x1
+  net->to(torch::kFloat64);
+  net->ptr(4)->as<nn::Conv2dImpl>()->weight.requires_grad_(false);
+  at::Generator gen = make_generator(17);
+  const torch::Tensor x1 = torch::randn({3, 2, 7, 9}, gen, torch::kFloat64);
+  expect_paths_agree(torch::nn::AnyModule(net), x1, torch::randn({4, 2, 7, 9}, gen, torch::kFloat64));
+}
+
+// A module the chain cannot read (batch norm has parameters of its own kind) goes through Jacobians.
+TEST(EmpiricalNtk, BatchNormFallsBackToJacobians) {
+  namespace nn = torch::nn;
+  torch::manual_seed(6);
+  SequentialNet net(nn::Conv2d(nn::Conv2dOptions(1, 2, 3)), nn::BatchNorm2d(2), nn::ReLU(), nn::Flatten(),
+                    nn::Linear(2 * 4 * 4, 3));
+  net->to(torch::kFloat64);
+  net->eval();
+  const torch::nn::AnyModule model(net);
   EXPECT_FALSE(dense_chain_of(model).has_value());
-  const torch::Tensor x = torch::rand({3, 1, 12, 12}, gen, torch::kFloat64);
+  at::Generator gen = make_generator(18);
+  const torch::Tensor x = torch::rand({3, 1, 6, 6}, gen, torch::kFloat64);
   EXPECT_THROW(empirical_ntk(model, x, NtkForm::Trace, NtkPath::Structured), std::invalid_argument);
   const torch::Tensor theta = empirical_ntk(model, x, NtkForm::PerOutput);
   EXPECT_TRUE(torch::equal(theta, empirical_ntk(model, x, NtkForm::PerOutput, NtkPath::Jacobian)));

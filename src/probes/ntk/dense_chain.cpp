@@ -1,5 +1,7 @@
 #include "probes/ntk/dense_chain.h"
 
+#include <optional>
+
 namespace robustlab {
 namespace {
 
@@ -10,6 +12,18 @@ at::Tensor apply_dense(const DenseLayer& layer, const at::Tensor& a) {
   at::Tensor y = a.matmul(layer.weight.t()) * layer.weight_scale;  // s_w · a Wᵀ
   if (layer.bias.defined()) y = y + layer.bias * layer.bias_scale;  // + s_b · b
   return y;
+}
+
+at::Tensor apply_conv(const ConvLayer& layer, const at::Tensor& a) {
+  TORCH_CHECK(a.dim() == 4, "convolution: input must be [n, C, H, W], got ", a.sizes());
+  return at::conv2d(a, layer.weight, layer.bias, layer.stride, layer.padding, layer.dilation);
+}
+
+// The output of a layer with parameters; nullopt for a parameter-free step.
+std::optional<at::Tensor> apply_layer(const std::variant<DenseLayer, ConvLayer, FixedMap>& step, const at::Tensor& a) {
+  if (const auto* dense = std::get_if<DenseLayer>(&step)) return apply_dense(*dense, a);
+  if (const auto* conv = std::get_if<ConvLayer>(&step)) return apply_conv(*conv, a);
+  return std::nullopt;
 }
 
 // The chain's output as [n, c].
@@ -23,7 +37,7 @@ at::Tensor as_matrix(const at::Tensor& f) {
 at::Tensor DenseChain::forward(const at::Tensor& x) const {
   at::Tensor a = x;
   for (const auto& step : steps) {
-    if (const auto* dense = std::get_if<DenseLayer>(&step)) a = apply_dense(*dense, a);
+    if (std::optional<at::Tensor> y = apply_layer(step, a)) a = *y;
     else a = std::get<FixedMap>(step)(a);
   }
   return a;
@@ -31,11 +45,13 @@ at::Tensor DenseChain::forward(const at::Tensor& x) const {
 
 std::vector<at::Tensor> DenseChain::parameters() const {
   std::vector<at::Tensor> out;
+  const auto add = [&](const at::Tensor& weight, const at::Tensor& bias) {
+    if (trains(weight)) out.push_back(weight);
+    if (trains(bias)) out.push_back(bias);
+  };
   for (const auto& step : steps) {
-    if (const auto* dense = std::get_if<DenseLayer>(&step)) {
-      if (trains(dense->weight)) out.push_back(dense->weight);
-      if (trains(dense->bias)) out.push_back(dense->bias);
-    }
+    if (const auto* dense = std::get_if<DenseLayer>(&step)) add(dense->weight, dense->bias);
+    if (const auto* conv = std::get_if<ConvLayer>(&step)) add(conv->weight, conv->bias);
   }
   return out;
 }
@@ -48,9 +64,9 @@ DenseTrace trace_dense_chain(const DenseChain& chain, const at::Tensor& x) {
   std::vector<at::Tensor> taps;
   at::Tensor a = x.detach();
   for (const auto& step : chain.steps) {
-    if (const auto* dense = std::get_if<DenseLayer>(&step)) {
+    if (std::optional<at::Tensor> y_layer = apply_layer(step, a)) {
       trace.inputs.push_back(a.detach());
-      at::Tensor y = apply_dense(*dense, a);
+      const at::Tensor y = *y_layer;
       taps.push_back(torch::zeros_like(y).requires_grad_(true));
       a = y + taps.back();
     } else {
@@ -68,7 +84,7 @@ DenseTrace trace_dense_chain(const DenseChain& chain, const at::Tensor& x) {
     for (size_t l = 0; l < taps.size(); ++l)
       per_output[l].push_back(grads[l].defined() ? grads[l] : torch::zeros_like(taps[l]));
   }
-  for (auto& g : per_output) trace.signals.push_back(torch::stack(g, 1));  // [n, c, out]
+  for (auto& g : per_output) trace.signals.push_back(torch::stack(g, 1));  // [n, c, out, ...]
   return trace;
 }
 

@@ -2,9 +2,11 @@
 // parameters that require grad, in the form asked for (ntk_form.h: per output [n, c, n', c], or the
 // trace over outputs [n, n'], which for a binary model is the kernel of its single output).
 // Two paths:
-//   Structured: dense chains (module_chain.h: MLPs of Linear layers with parameter-free steps
-//     between them, image-classifier MLPs, the two-layer nets): per layer the Gram of its inputs
-//     times the Gram of its back-propagated signals (structured_ntk.h), no per-example Jacobians.
+//   Structured: chains of dense and convolution layers (module_chain.h: MLPs and plain CNNs with
+//     parameter-free steps between the layers, the image classifiers but ResNet, the two-layer
+//     nets): per dense layer the Gram of its inputs times the Gram of its back-propagated signals,
+//     per convolution its batched per-example gradients (structured_ntk.h); c backward passes of
+//     the whole batch instead of n·c of single examples, no per-example Jacobians of the network.
 //   Jacobian: explicit per-example Jacobians (jacobian_ntk.h); any model.
 // Auto takes the structured path where the model can be read as a dense chain and falls back to
 // Jacobians otherwise. A bare Forward (no module) goes through jacobian_ntk with its parameters.

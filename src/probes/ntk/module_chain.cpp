@@ -1,5 +1,7 @@
 #include "probes/ntk/module_chain.h"
 
+#include <torch/nn/modules/conv.h>
+
 #include "models/binary_readout.h"
 #include "models/image/image_classifier.h"
 #include "models/two_layer/decoupled_relu.h"
@@ -27,6 +29,15 @@ bool append_sequential(torch::nn::SequentialImpl& sequential, DenseChain& chain)
 bool append_module(const std::shared_ptr<torch::nn::Module>& module, const FixedMap& call, DenseChain& chain) {
   if (auto linear = std::dynamic_pointer_cast<torch::nn::LinearImpl>(module)) {
     chain.steps.emplace_back(DenseLayer{linear->weight, linear->bias});
+    return true;
+  }
+  if (auto conv = std::dynamic_pointer_cast<torch::nn::Conv2dImpl>(module)) {
+    const auto& o = conv->options;
+    // Explicit zero padding only ('same'/'valid' and other padding modes are read by Jacobians).
+    const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
+    if (o.groups() != 1 || !padding || !c10::holds_alternative<torch::enumtype::kZeros>(o.padding_mode())) return false;
+    chain.steps.emplace_back(ConvLayer{conv->weight, conv->bias, at::IntArrayRef(o.stride()).vec(), at::IntArrayRef(*padding).vec(),
+                                       at::IntArrayRef(o.dilation()).vec()});
     return true;
   }
   if (auto sequential = std::dynamic_pointer_cast<torch::nn::SequentialImpl>(module))

@@ -1,10 +1,11 @@
 // Reading a robustlab module as a dense chain (dense_chain.h), for the structured NTK.
-// Read: torch::nn::Sequential of Linear layers and parameter-free modules (ReLU, Tanh, Flatten, ...;
-// nested Sequentials too; at the top a subclass of Sequential with a Tensor forward, since
-// AnyModule cannot hold a Sequential itself), the image classifier with an MLP extractor (normalise, extractor,
-// linear output), TwoLayerRelu and DecoupledRelu (their fixed second layers are parameter-free
-// maps), and BinaryReadout of any of these. Anything else (a convolution, a module with parameters
-// that is not Linear) is not read: std::nullopt, and empirical_ntk falls back to Jacobians.
+// Read: torch::nn::Sequential of Linear and Conv2d layers (zero padding, groups 1) and
+// parameter-free modules (ReLU, Tanh, MaxPool2d, Flatten, ...; nested Sequentials too; at the top a
+// subclass of Sequential with a Tensor forward, since AnyModule cannot hold a Sequential itself),
+// the image classifier with an MLP or small-CNN extractor (normalise, extractor, linear output),
+// TwoLayerRelu and DecoupledRelu (their fixed second layers are parameter-free maps), and
+// BinaryReadout of any of these. Anything else (batch norm, a residual block, a module with
+// parameters of another kind) is not read: std::nullopt, and empirical_ntk falls back to Jacobians.
 #pragma once
 #include <optional>
 #include <torch/nn/modules/container/any.h>

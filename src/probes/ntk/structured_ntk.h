@@ -5,6 +5,8 @@
 // and per layer the kernel is (s_w² A Aᵀ + s_b²) ∘ (G Gᵀ): the Gram of the layer's inputs times the
 // Gram of its back-propagated signals; Θ is the sum over layers. Cost: c backward passes per batch
 // and, per layer, (n·c)(n'·c)·out products (n·n'·c·out for the trace), never n·c·|θ| memory.
+// A convolution's weight is shared over positions, so its term is the contraction of its
+// per-example gradients (few numbers: out·C·k·k), computed batched from the same trace.
 #pragma once
 #include <ATen/core/Tensor.h>
 
