@@ -7,10 +7,9 @@
 #include <cstdio>
 
 #include "kernel_checks.h"
-#include "probes/ntk/dense_chain.h"
+#include "models/ntk_relu_net.h"
+#include "probes/ntk/empirical_ntk.h"
 #include "probes/ntk/infinite_relu_ntk.h"
-#include "probes/ntk/jacobian_ntk.h"
-#include "probes/ntk/structured_ntk.h"
 #include "runtime/random.h"
 
 using namespace robustlab;
@@ -33,21 +32,11 @@ double arc_cosine(int degree, const std::vector<double>& u, const std::vector<do
   return std::sqrt(uu * vv) * (std::sin(theta) + (M_PI - theta) * std::cos(theta)) / M_PI;
 }
 
-// The NTK-parameterised ReLU network of infinite_relu_ntk.h at finite width, N(0, 1) weights.
-DenseChain ntk_parameterised_relu_net(int64_t inputs, int64_t width, int hidden_layers, const ReluNtkOptions& o,
-                                      at::Generator& gen) {
-  DenseChain chain;
-  int64_t fan_in = inputs;
-  for (int l = 0; l <= hidden_layers; ++l) {
-    const int64_t out = l == hidden_layers ? 1 : width;
-    DenseLayer layer{torch::randn({out, fan_in}, gen, torch::kFloat64).requires_grad_(true),
-                     torch::randn({out}, gen, torch::kFloat64).requires_grad_(true),
-                     o.weight_std / std::sqrt(static_cast<double>(fan_in)), o.bias_std};
-    chain.steps.emplace_back(layer);
-    if (l < hidden_layers) chain.steps.emplace_back(FixedMap([](const at::Tensor& h) { return torch::relu(h); }));
-    fan_in = out;
-  }
-  return chain;
+// The NTK-parameterised ReLU network of infinite_relu_ntk.h at finite width, in float64.
+NtkReluNet ntk_parameterised_relu_net(int64_t inputs, int64_t width, const ReluNtkOptions& o, at::Generator& gen) {
+  NtkReluNet net(NtkReluNetOptions{inputs, width, o}, gen);
+  net->to(torch::kFloat64);
+  return net;
 }
 
 }  // namespace
@@ -88,8 +77,8 @@ TEST(InfiniteNtk, WideNetworksApproachIt) {
   const torch::Tensor limit = infinite_relu_ntk(x, x, o);
   std::vector<double> errors;
   for (int64_t width : {64, 512, 4096}) {
-    const DenseChain net = ntk_parameterised_relu_net(5, width, o.hidden_layers, o, gen);
-    errors.push_back(relative_error(structured_ntk(net, x, NtkForm::Trace), limit));
+    const NtkReluNet net = ntk_parameterised_relu_net(5, width, o, gen);
+    errors.push_back(relative_error(empirical_ntk(torch::nn::AnyModule(net), x, NtkForm::Trace, NtkPath::Structured), limit));
   }
   std::printf("relative error at widths 64, 512, 4096: %.4f %.4f %.4f\n", errors[0], errors[1], errors[2]);
   EXPECT_GT(errors[0], errors[1]);
@@ -100,10 +89,12 @@ TEST(InfiniteNtk, WideNetworksApproachIt) {
 TEST(InfiniteNtk, NtkParameterisedNetStructuredMatchesJacobians) {
   // The scales s_w = σ_w/√fan_in, s_b = σ_b of the wide networks above, through both paths.
   at::Generator gen = make_generator(23);
-  const DenseChain net = ntk_parameterised_relu_net(5, 16, 2, ReluNtkOptions{}, gen);
+  ReluNtkOptions o;
+  o.hidden_layers = 2;
+  const torch::nn::AnyModule net(ntk_parameterised_relu_net(5, 16, o, gen));
   const torch::Tensor x = torch::randn({6, 5}, gen, torch::kFloat64);
-  const Forward forward = [&net](const torch::Tensor& in) { return net.forward(in); };
-  EXPECT_LT(relative_error(structured_ntk(net, x, NtkForm::Trace), jacobian_ntk(forward, net.parameters(), x, NtkForm::Trace)),
+  EXPECT_LT(relative_error(empirical_ntk(net, x, NtkForm::Trace, NtkPath::Structured),
+                           empirical_ntk(net, x, NtkForm::Trace, NtkPath::Jacobian)),
             1e-5);
 }
 

@@ -42,4 +42,14 @@ Dataset apply_label_map(const Dataset& data, const LabelMap& map, int64_t classe
   return out;
 }
 
+Dataset class_pair(const Dataset& data, int64_t positive, int64_t negative) {
+  const at::Tensor classes = data.fine_labels.defined() ? data.fine_labels : data.labels;
+  const at::Tensor keep = ((classes == positive) | (classes == negative)).nonzero().squeeze(1);
+  Dataset out = data;
+  out.inputs = data.inputs.index_select(0, keep);
+  out.fine_labels = classes.index_select(0, keep);
+  out.labels = torch::where(out.fine_labels == positive, 1, -1).to(torch::kInt64);
+  return out;
+}
+
 }  // namespace robustlab

@@ -28,4 +28,8 @@ at::Tensor class_signs(const LabelMap& map, int64_t classes);
 // The same examples with labels mapped; fine_labels keep the class.
 Dataset apply_label_map(const Dataset& data, const LabelMap& map, int64_t classes);
 
+// The examples of two classes only, as a binary task: `positive` labelled +1, `negative` −1,
+// fine_labels the class; in their order in `data` (labels must be class indices).
+Dataset class_pair(const Dataset& data, int64_t positive, int64_t negative);
+
 }  // namespace robustlab

@@ -4,6 +4,7 @@
 
 #include "models/binary_readout.h"
 #include "models/image/image_classifier.h"
+#include "models/ntk_relu_net.h"
 #include "models/two_layer/decoupled_relu.h"
 #include "models/two_layer/two_layer_relu.h"
 
@@ -64,6 +65,19 @@ bool append_module(const std::shared_ptr<torch::nn::Module>& module, const Fixed
     chain.steps.emplace_back(FixedMap([outputs, units](const at::Tensor& y) {
       return torch::relu(y).view({y.size(0), outputs, units}).sum(2);
     }));
+    return true;
+  }
+  if (auto ntk_net = std::dynamic_pointer_cast<NtkReluNetImpl>(module)) {
+    // Centred, its frozen initial copy adds a constant in θ to the output: the same NTK.
+    const ReluNtkOptions& k = ntk_net->options.kernel;
+    chain.steps.emplace_back(FixedMap([](const at::Tensor& x) { return x.flatten(1); }));
+    for (size_t l = 0; l < ntk_net->weights.size(); ++l) {
+      if (l > 0) chain.steps.emplace_back(FixedMap([](const at::Tensor& h) { return torch::relu(h); }));
+      const double fan_in = static_cast<double>(ntk_net->weights[l].size(1));
+      chain.steps.emplace_back(DenseLayer{ntk_net->weights[l], ntk_net->biases[l], k.weight_std / std::sqrt(fan_in),
+                                          k.bias_std});
+    }
+    chain.steps.emplace_back(FixedMap([](const at::Tensor& z) { return z.squeeze(1); }));
     return true;
   }
   if (auto readout = std::dynamic_pointer_cast<BinaryReadoutImpl>(module)) {

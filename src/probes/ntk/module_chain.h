@@ -3,8 +3,8 @@
 // parameter-free modules (ReLU, Tanh, MaxPool2d, Flatten, ...; nested Sequentials too; at the top a
 // subclass of Sequential with a Tensor forward, since AnyModule cannot hold a Sequential itself),
 // the image classifier with an MLP or small-CNN extractor (normalise, extractor, linear output),
-// TwoLayerRelu and DecoupledRelu (their fixed second layers are parameter-free maps), and
-// BinaryReadout of any of these. Anything else (batch norm, a residual block, a module with
+// TwoLayerRelu and DecoupledRelu (their fixed second layers are parameter-free maps), NtkReluNet,
+// and BinaryReadout of any of these. Anything else (batch norm, a residual block, a module with
 // parameters of another kind) is not read: std::nullopt, and empirical_ntk falls back to Jacobians.
 #pragma once
 #include <optional>

@@ -1,0 +1,118 @@
+// Study 6 (ntk-robustness): its probes against closed forms, its claims at test size on several
+// seeds, and each claim failing when its mechanism is removed.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kernel_checks.h"
+#include "probes/ntk/eigen_feature_robustness.h"
+#include "probes/ntk/kernel_dynamics.h"
+#include "run_study.h"
+#include "runtime/random.h"
+
+using namespace robustlab;
+
+namespace {
+
+// A test-size run: 300 training and 200 test images, a 512-wide lazy net, 20 eigen-features on
+// 100 test images, 5 epochs of the CNN on 500 images with the kernel on 40.
+const std::vector<std::string> kTestSize = {
+    "data.train_size=300",          "data.test_size=200",         "transfer.eps=[0.05]",
+    "transfer.lazy.width=512",      "transfer.lazy.steps=100",    "transfer.narrow.steps=300",
+    "eigen.count=20",               "eigen.test_size=100",        "eigen.pictures=1",
+    "dynamics.data.train_size=500", "dynamics.data.test_size=200", "dynamics.kernel_batch=40",
+    "dynamics.train.epochs=5"};
+
+std::vector<std::string> with(std::vector<std::string> sets) {
+  sets.insert(sets.begin(), kTestSize.begin(), kTestSize.end());
+  return sets;
+}
+
+}  // namespace
+
+// With the linear kernel Θ(x, x') = ⟨x, x'⟩ every eigen-feature is linear, f_i(x) = ⟨g_i, x⟩ with
+// g_i = Xᵀ w_i, and FGSM on it lowers y f_i by exactly ε‖g_i‖₁ (no box): robustness_i is
+// P[y ⟨g_i, x⟩ > ε ‖g_i‖₁].
+TEST(NtkRobustness, EigenFeatureRobustnessOfALinearKernelIsItsClosedForm) {
+  at::Generator gen = make_generator(31);
+  const torch::Tensor train = torch::randn({12, 6}, gen, torch::kFloat64);
+  const torch::Tensor labels = torch::where(train.select(1, 0) > 0, 1, -1).to(torch::kInt64);
+  Dataset test;
+  test.inputs = torch::randn({400, 6}, gen, torch::kFloat64);
+  test.labels = torch::where(test.inputs.select(1, 0) + 0.3 * test.inputs.select(1, 1) > 0, 1, -1).to(torch::kInt64);
+  const TrainKernel kernel = [train](const torch::Tensor& x) { return x.matmul(train.t()); };
+  // Ridgeless needs Θ(X, X) = X Xᵀ of full rank: 12 points in 6 dimensions are not, so a ridge.
+  const EigenFeatures features = eigen_features(train.matmul(train.t()) + 0.1 * torch::eye(12, torch::kFloat64), labels);
+  const double eps = 0.2;
+  const EigenFeatureProfile profile = eigen_feature_profile(kernel, features, test, eps, 6);
+  const torch::Tensor y = test.labels.to(torch::kFloat64);
+  for (int64_t i = 0; i < 6; ++i) {
+    const torch::Tensor g = train.t().matmul(features.weights.select(1, i));
+    const torch::Tensor margin = y * test.inputs.matmul(g);
+    EXPECT_NEAR(profile.usefulness[i].item<double>(), (margin > 0).to(torch::kFloat64).mean().item<double>(), 1e-12) << i;
+    EXPECT_NEAR(profile.robustness[i].item<double>(),
+                (margin > eps * g.abs().sum()).to(torch::kFloat64).mean().item<double>(), 1e-12)
+        << i;
+    EXPECT_LT(test::relative_error(eigen_feature_gradient(kernel, features, i, test.inputs.slice(0, 0, 3)),
+                                   g.unsqueeze(0).expand({3, 6})),
+              1e-12);
+  }
+}
+
+// A kernel moving on a straight line K_t = K_0 + (t/T)·D: radius t/T, similarity 1 with itself
+// and with a scaled copy; a diagonal kernel's top-k mass; the settling epoch of known velocities.
+TEST(NtkRobustness, KernelDynamicsOfAStraightPath) {
+  at::Generator gen = make_generator(32);
+  const torch::Tensor a = torch::randn({8, 8}, gen, torch::kFloat64);
+  const torch::Tensor k0 = a.matmul(a.t()) + torch::eye(8, torch::kFloat64);
+  const torch::Tensor b = torch::randn({8, 8}, gen, torch::kFloat64);
+  const torch::Tensor d = b.matmul(b.t());
+  std::vector<torch::Tensor> kernels;
+  for (int t = 0; t <= 4; ++t) kernels.push_back(k0 + d * (t / 4.0));
+  const std::vector<KernelEpoch> rows = kernel_dynamics(kernels, 2);
+  ASSERT_EQ(rows.size(), 5u);
+  for (const KernelEpoch& r : rows) {
+    EXPECT_NEAR(r.full.radius, r.epoch / 4.0, 1e-12);
+    EXPECT_GE(r.velocity, 0);
+  }
+  EXPECT_NEAR(rows[0].similarity_to_first, 1, 1e-12);
+  EXPECT_NEAR(rows[4].similarity_to_final, 1, 1e-12);
+  EXPECT_NEAR(rows[0].full.angle, 0, 1e-6);
+  const torch::Tensor s = kernel_similarity_matrix({k0, 3.5 * k0, k0 + d});
+  EXPECT_NEAR(s[0][1].item<double>(), 1, 1e-12);
+  EXPECT_LT(s[0][2].item<double>(), 1 - 1e-3);
+  EXPECT_NEAR(s[0][2].item<double>(), s[2][0].item<double>(), 1e-15);
+
+  const torch::Tensor diagonal = torch::diag(torch::tensor({4.0, 3.0, 1.0, 1.0}, torch::kFloat64));
+  EXPECT_NEAR(kernel_dynamics({diagonal, diagonal}, 2)[0].top_mass, 25.0 / 27.0, 1e-12);
+
+  std::vector<KernelEpoch> velocities(6);
+  const double v[] = {0, 0.3, 0.002, 0.05, 0.004, 0.001};
+  for (int t = 0; t < 6; ++t) velocities[t] = KernelEpoch{t, 0, 0, v[t]};
+  EXPECT_EQ(settling_epoch(velocities, 0.01), 4);
+  EXPECT_EQ(settling_epoch(velocities, 0.0005), 6);  // never
+  EXPECT_EQ(settling_epoch(velocities, 1), 1);
+}
+
+TEST(NtkRobustnessClaims, HoldOnEverySeed) {
+  const auto results = run_study_seeds("ntk-robustness", kTestSize);
+  expect_claims_hold(results);
+  for (const auto& r : results) {
+    ASSERT_NE(r.find_table("transfer"), nullptr);
+    ASSERT_NE(r.find_table("eigen_features"), nullptr);
+    ASSERT_NE(r.find_table("kernel_dynamics"), nullptr);
+    ASSERT_NE(r.find_table("epoch_similarity_PGD"), nullptr);
+    // The kernels of every epoch and training (3 x (5 + 1)), each row with a finite velocity.
+    const robustlab::Table& dynamics = *r.find_table("kernel_dynamics");
+    ASSERT_EQ(dynamics.rows.size(), 18u);
+    for (size_t row = 0; row < dynamics.rows.size(); ++row) EXPECT_TRUE(std::isfinite(dynamics.number(row, "velocity")));
+  }
+}
+
+// The lazy net follows the kernel predictor at its own training time: examples made on the
+// predictor trained to convergence (ridgeless, t = ∞) fool the kernel but not the net.
+TEST(NtkRobustnessClaims, TransferFailsAgainstTheConvergedKernel) {
+  const auto r = run_study("ntk-robustness", with({"kernel.at_lazy_time=false", "dynamics.enabled=false"}));
+  EXPECT_FALSE(claim_named(r, "the kernel's adversarial examples transfer").pass)
+      << claim_named(r, "the kernel's adversarial examples transfer").measured;
+}
