@@ -10,6 +10,7 @@ Study feature_averaging_real_study();
 Study adversarial_training_study();
 Study robust_nonrobust_features_study();
 Study clean_generalization_robust_overfitting_study();
+Study feature_purification_study();
 
 const std::vector<Study>& all_studies() {
   static const std::vector<Study> studies = {
@@ -18,6 +19,7 @@ const std::vector<Study>& all_studies() {
       adversarial_training_study(),
       robust_nonrobust_features_study(),
       clean_generalization_robust_overfitting_study(),
+      feature_purification_study(),
   };
   return studies;
 }
