@@ -147,24 +147,17 @@ struct FeaturePurification {
   void check() const {
     check_adversarial_training(adversarial.training(train, "pgd", tau).adversarial);
     const double n = static_cast<double>(data.train_size + data.test_size), d = static_cast<double>(data.d);
-    // Inputs and codes, the two kernels' n x n matrices (float64) and a net's activations.
+    // The dictionary and its QR (float64), inputs and codes, the kernels' n x n matrices (float64)
+    // and a net's activations.
     require_memory("this config (data sizes, width)",
-                   4 * n * d * 4 + 3 * 8 * n * static_cast<double>(data.train_size) +
+                   3 * 8 * d * d + 4 * n * d * 4 + 3 * 8 * n * static_cast<double>(data.train_size) +
                        4 * 4 * n * static_cast<double>(model.width));
     images.check();
   }
   Workload workload() const { return images.enabled ? images.workload() : Workload::Elementwise; }
 
   // The evaluation's attacks over its grid, τ added.
-  std::vector<AttackGrid> attacks() const {
-    std::vector<AttackGrid> grids = attack.grids();
-    for (auto& g : grids)
-      if (std::find(g.eps.begin(), g.eps.end(), tau) == g.eps.end()) {
-        g.eps.push_back(tau);
-        std::sort(g.eps.begin(), g.eps.end());
-      }
-    return grids;
-  }
+  std::vector<AttackGrid> attacks() const { return attack.grids_with(tau); }
 };
 
 std::string explanation(const SparseCoding& data, const FeaturePurification& o) {
