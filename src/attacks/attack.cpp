@@ -2,6 +2,7 @@
 
 #include "attacks/apgd.h"
 #include "attacks/auto_attack.h"
+#include "attacks/dense_direction.h"
 #include "attacks/fast_gradient.h"
 #include "attacks/feature_average.h"
 #include "attacks/gradient_ascent.h"
@@ -68,6 +69,8 @@ const std::vector<AttackInfo>& all_attacks() {
        "per-example worst of apgd-ce, apgd-t, square on the points still standing (AutoAttack)"},
       {"feature-average", Norm::L2, AttackKind::Analytic, 0, 0, 0, feature_average,
        "analytic: x - eps*y*u along the averaged class direction (Li et al. 2024)"},
+      {"dense-direction", Norm::L2, AttackKind::Analytic, 0, 0, 0, dense_direction,
+       "analytic: x - eps*y*Mw*/|Mw*| along the sparse-coding teacher's dense direction (Allen-Zhu & Li)"},
   };
   return attacks;
 }

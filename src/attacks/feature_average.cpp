@@ -10,13 +10,18 @@
 
 namespace robustlab {
 
+torch::Tensor against_class_direction(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y, double eps,
+                                      const std::string& attack, const std::string& needs) {
+  if (!victim.class_direction.defined())
+    throw UserError("attack " + attack + ": the data has no known class direction (it needs " + needs + ")");
+  const torch::Tensor u = victim.class_direction.to(x.device(), x.dtype()).view_as(x[0]);
+  return clamp_to_box(x - eps * per_example(y.to(x.dtype()), x) * u.unsqueeze(0), victim.box);
+}
+
 torch::Tensor feature_average(const Victim& victim, const torch::Tensor& x, const torch::Tensor& y,
                               const AttackSpec& spec, at::Generator&) {
-  if (!victim.class_direction.defined())
-    throw UserError("attack feature-average: the data has no known class direction (it needs "
-                    "ground-truth centres, as in the feature-averaging study)");
-  const torch::Tensor u = victim.class_direction.to(x.device(), x.dtype()).view_as(x[0]);
-  return clamp_to_box(x - spec.eps * per_example(y.to(x.dtype()), x) * u.unsqueeze(0), victim.box);
+  return against_class_direction(victim, x, y, spec.eps, "feature-average",
+                                 "ground-truth centres, as in the feature-averaging study");
 }
 
 }  // namespace robustlab

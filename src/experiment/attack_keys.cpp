@@ -23,4 +23,14 @@ std::vector<AttackGrid> AttackKeys::grids() const {
   return out;
 }
 
+std::vector<AttackGrid> AttackKeys::grids_with(double radius) const {
+  std::vector<AttackGrid> out = grids();
+  for (auto& g : out)
+    if (std::find(g.eps.begin(), g.eps.end(), radius) == g.eps.end()) {
+      g.eps.push_back(radius);
+      std::sort(g.eps.begin(), g.eps.end());
+    }
+  return out;
+}
+
 }  // namespace robustlab

@@ -24,6 +24,8 @@ struct AttackKeys {
 
   std::vector<double> grid() const;       // 0 and eps, increasing, without repeats
   std::vector<AttackGrid> grids() const;  // every named attack over grid()
+  // grids() with `radius` added to each grid (where a study's claims read), kept increasing.
+  std::vector<AttackGrid> grids_with(double radius) const;
 };
 
 }  // namespace robustlab

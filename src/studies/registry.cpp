@@ -11,6 +11,7 @@ Study adversarial_training_study();
 Study robust_nonrobust_features_study();
 Study clean_generalization_robust_overfitting_study();
 Study ntk_robustness_study();
+Study feature_purification_study();
 
 const std::vector<Study>& all_studies() {
   static const std::vector<Study> studies = {
@@ -20,6 +21,7 @@ const std::vector<Study>& all_studies() {
       robust_nonrobust_features_study(),
       clean_generalization_robust_overfitting_study(),
       ntk_robustness_study(),
+      feature_purification_study(),
   };
   return studies;
 }

@@ -142,15 +142,7 @@ struct RobustNonrobustFeatures {
   Workload workload() const { return Workload::Elementwise; }
 
   // The evaluation's attacks over its grid, the training radius (where the claims read) added.
-  std::vector<AttackGrid> attacks() const {
-    std::vector<AttackGrid> grids = attack.grids();
-    for (auto& g : grids)
-      if (std::find(g.eps.begin(), g.eps.end(), adversarial.eps) == g.eps.end()) {
-        g.eps.push_back(adversarial.eps);
-        std::sort(g.eps.begin(), g.eps.end());
-      }
-    return grids;
-  }
+  std::vector<AttackGrid> attacks() const { return attack.grids_with(adversarial.eps); }
 };
 
 // The projection of each test input's perturbation, summed over its patches, on −v_y and −u_y:
