@@ -86,6 +86,19 @@ TEST(NtkRobustness, KernelDynamicsOfAStraightPath) {
   const torch::Tensor diagonal = torch::diag(torch::tensor({4.0, 3.0, 1.0, 1.0}, torch::kFloat64));
   EXPECT_NEAR(kernel_dynamics({diagonal, diagonal}, 2)[0].top_mass, 25.0 / 27.0, 1e-12);
 
+  // Diagonal kernels growing along the diagonal with their order kept: the top-2 part is the first
+  // two entries, the bottom part the rest, and each moves on a straight line of its own.
+  std::vector<torch::Tensor> diagonals;
+  for (int t = 0; t <= 2; ++t)
+    diagonals.push_back(torch::diag(torch::tensor({9.0 + t, 8.0, 2.0, 1.0 + 3 * t}, torch::kFloat64)));
+  const std::vector<KernelEpoch> split = kernel_dynamics(diagonals, 2);
+  EXPECT_NEAR(split[1].top.radius, 0.5, 1e-12);
+  EXPECT_NEAR(split[1].bottom.radius, 0.5, 1e-12);
+  // S(diag(9,8), diag(11,8)) and S(diag(2,1), diag(2,7)) at the last epoch.
+  EXPECT_NEAR(split[2].top.angle, std::acos((99.0 + 64) / std::sqrt((81.0 + 64) * (121 + 64))), 1e-9);
+  EXPECT_NEAR(split[2].bottom.angle, std::acos((4.0 + 7) / std::sqrt((4.0 + 1) * (4 + 49))), 1e-9);
+  EXPECT_NEAR(split[2].top_mass, (121.0 + 64) / (121 + 64 + 4 + 49), 1e-12);
+
   std::vector<KernelEpoch> velocities(6);
   const double v[] = {0, 0.3, 0.002, 0.05, 0.004, 0.001};
   for (int t = 0; t < 6; ++t) velocities[t] = KernelEpoch{t, 0, 0, v[t]};

@@ -18,6 +18,7 @@
 #include "experiment/image_table.h"
 #include "experiment/image_task.h"
 #include "experiment/study.h"
+#include "models/classification.h"
 #include "models/ntk_relu_net.h"
 #include "probes/accuracy.h"
 #include "probes/ntk/eigen_feature_robustness.h"
@@ -207,8 +208,10 @@ struct NtkRobustness {
     const double n = static_cast<double>(data.train_size), m = static_cast<double>(data.test_size);
     const double layers = std::max(kernel.hidden_layers, eigen.deep_layers) + 1;
     const double width = static_cast<double>(std::max(transfer.lazy.width, transfer.narrow.width));
+    double d = 1;
+    for (int64_t s : image_dataset_size(data.name).image_shape) d *= static_cast<double>(s);
     require_memory("this config (kernel and transfer parts)",
-                   8 * (12 * layers * m * n + 3 * n * n) + 4 * (4 * 3072 * width + 4 * n * width * layers));
+                   8 * (12 * layers * m * n + 3 * n * n) + 4 * (4 * d * width + 4 * n * width * layers));
   }
   Workload workload() const { return Workload::Convolutions; }
 };
@@ -297,10 +300,10 @@ struct TransferOutcome {
   Estimate behind_kernel;  // accuracy on the kernel's PGD examples − the kernel's own, paired
 };
 
-// 1 where sign f(x) = y: [n] float64.
+// 1 where the model answers y: [n] float64.
 at::Tensor correct(const Forward& forward, const at::Tensor& x, const at::Tensor& y) {
   torch::NoGradGuard no_grad;
-  return (forward(x) * y.to(torch::kFloat32) > 0).to(torch::kFloat64).cpu();
+  return is_correct(forward(x), y).to(torch::kFloat64).cpu();
 }
 
 // Experiment 1: the kernel's adversarial examples, and the lazy and narrow nets on them.
@@ -405,8 +408,7 @@ std::map<std::string, TransferOutcome> run_transfer(const NtkRobustness& o, cons
 }
 
 struct EigenOutcome {
-  double top_robustness = 0, rest_robustness = 0;
-  Estimate top, rest;
+  Estimate top, rest;  // mean robustness of the top-k features and of the rest
   double usefulness_correlation = 0, robustness_correlation = 0;
 };
 
@@ -451,12 +453,10 @@ EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, co
   EigenOutcome out;
   const at::Tensor& robustness = by_depth[0].robustness;
   const int64_t k = o.eigen.top_k;
-  out.top_robustness = robustness.slice(0, 0, k).mean().item<double>();
-  out.rest_robustness = robustness.slice(0, k).mean().item<double>();
   // Each feature's robustness is a proportion over the test points; the mean over k features of
   // them has at most the standard error of one of them, taken as the claim's allowance.
-  out.top = proportion(out.top_robustness, test.size());
-  out.rest = proportion(out.rest_robustness, test.size());
+  out.top = proportion(robustness.slice(0, 0, k).mean().item<double>(), test.size());
+  out.rest = proportion(robustness.slice(0, k).mean().item<double>(), test.size());
   out.usefulness_correlation = correlation(by_depth[0].usefulness.slice(0, 0, o.eigen.count),
                                            by_depth[1].usefulness.slice(0, 0, o.eigen.count));
   out.robustness_correlation = correlation(by_depth[0].robustness, by_depth[1].robustness);
@@ -616,7 +616,7 @@ StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
                             claim_text("top-%.0f features' mean robustness - the rest's", static_cast<double>(o.eigen.top_k)),
                             independent_difference(eigen.top, eigen.rest), v.min_top_robustness_margin);
   top.measured += claim_text("; top %.3f, rest %.3f; profiles across depths: usefulness r = %.2f, robustness r = %.2f",
-                             eigen.top_robustness, eigen.rest_robustness, eigen.usefulness_correlation,
+                             eigen.top.value, eigen.rest.value, eigen.usefulness_correlation,
                              eigen.robustness_correlation);
   result.claims.push_back(top);
 
