@@ -129,3 +129,12 @@ TEST(NtkRobustnessClaims, TransferFailsAgainstTheConvergedKernel) {
   EXPECT_FALSE(claim_named(r, "the kernel's adversarial examples transfer").pass)
       << claim_named(r, "the kernel's adversarial examples transfer").measured;
 }
+
+// Less transfer to the narrow net comes from its feature learning: a "narrow" net as wide and
+// as lazily trained as the lazy one sits as close to its worst case on the kernel's examples.
+TEST(NtkRobustnessClaims, NarrowTransferGapNeedsFeatureLearning) {
+  const auto r = run_study("ntk-robustness", with({"transfer.narrow.width=512", "transfer.narrow.lr=1",
+                                                    "transfer.narrow.steps=100", "eigen.count=6", "eigen.top_k=3",
+                                                    "dynamics.enabled=false"}));
+  EXPECT_FALSE(claim_named(r, "the kernel's examples transfer less").pass) << claim_named(r, "the kernel's examples transfer less").measured;
+}

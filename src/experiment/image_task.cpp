@@ -60,12 +60,16 @@ struct ImageTrainingExtras {
 }  // namespace
 
 void ImageTraining::fields(Fields& f) {
+  fields_without_adversarial(f);
+  f.group("adversarial", adversarial);
+}
+
+void ImageTraining::fields_without_adversarial(Fields& f) {
   f.group("data", data);
   f.group("model", model);
   f.group("train", train);
   ImageTrainingExtras extras{augment, patience};
   f.group("train", extras);
-  f.group("adversarial", adversarial);
 }
 
 TrainOptions ImageTraining::training_options() const {

@@ -70,6 +70,8 @@ struct ImageTraining {
   // `robustlab train`'s defaults: a small CNN on Fashion-MNIST, SGD with a cosine schedule.
   static ImageTraining defaults();
   void fields(Fields& f);
+  // data.*, model.* and train.* only: for a study that sets the adversarial training itself.
+  void fields_without_adversarial(Fields& f);
   TrainOptions training_options() const;  // train.* with augmentation, patience, adversarial
   Workload workload() const;              // MLPs are matrix products, CNNs oneDNN convolutions
   // The memory training `models` such classifiers on the whole dataset needs at most: the dataset

@@ -134,7 +134,7 @@ struct DynamicsSetting {
     f.field("top_k", top_k, "k of the top eigenspace", {1});
     f.field("settle_velocity", settle_velocity, "the kernel has settled when 1 - S(K_t, K_t-1) stays below this",
             {1e-9, 1});
-    image.fields(f);
+    image.fields_without_adversarial(f);  // the three trainings' attacks are eps and pgd_steps
   }
 };
 
@@ -142,12 +142,17 @@ struct Verify {
   double max_lazy_transfer_gap = 0.08;
   double min_noise_margin = 0.1;
   double min_top_robustness_margin = 0.1;
+  double min_narrow_transfer_gap = 0.05;
 
   void fields(Fields& f) {
     f.field("max_lazy_transfer_gap", max_lazy_transfer_gap,
             "lazy net: accuracy on the kernel's PGD examples within this of the kernel's own accuracy on them", {0, 1});
     f.field("min_noise_margin", min_noise_margin,
             "lazy net: accuracy under random sign noise at least this above its accuracy on the kernel's examples",
+            {0, 1});
+    f.field("min_narrow_transfer_gap", min_narrow_transfer_gap,
+            "narrow net's accuracy on the kernel's examples above its white-box accuracy, by at least this more than "
+            "the lazy net's",
             {0, 1});
     f.field("min_top_robustness_margin", min_top_robustness_margin,
             "top-k eigen-features' mean robustness at least this above the rest's", {0, 1});
@@ -165,10 +170,11 @@ struct NtkRobustness {
   // Fashion-MNIST pullover vs coat, 1000 training and 500 test images (the paper: CIFAR-10
   // airplane vs automobile); the FC ReLU NTK of depth 1, σ_w = √2, σ_b = 0.1, ridgeless. Radii
   // 0.01-0.1 (Fashion-MNIST's usual 0.1 and below; CIFAR's 8/255 ≈ 0.03 sits inside), the
-  // claims at 0.05. The lazy net is 2048 wide, the narrow one 16: at lr 1 on the squared loss the
-  // first barely moves its weights (relative change ~1/√m) and the second learns features.
+  // claims at 0.05. The lazy net is 1024 wide at lr 1 for 200 steps: on the squared loss it barely
+  // moves its weights (relative change ~1/√m); the narrow one is 16 wide at lr 5 for 1000 steps and
+  // learns features.
   // Kernel dynamics: the small CNN on 2000 Fashion-MNIST images (10 classes), SGD at a constant
-  // lr 0.01 with momentum 0.9 for 10 epochs (a decaying schedule would make every kernel settle as
+  // lr 0.01 with momentum 0.9 for 30 epochs (a decaying schedule would make every kernel settle as
   // the lr falls), FGSM and PGD-3 at 0.1; the kernel (trace over the 10 outputs) on 100 test
   // images after every epoch.
   static NtkRobustness paper() {
@@ -181,7 +187,7 @@ struct NtkRobustness {
     image.train.lr = 0.01;
     image.train.schedule = "constant";
     image.train.weight_decay = 0;
-    image.train.epochs = 10;
+    image.train.epochs = 30;
     image.train.warmup_epochs = 0;
     return p;
   }
@@ -229,9 +235,14 @@ std::string explanation(const NtkRobustness& o) {
              "predictor is attacked at that time, and the %.0f-wide net is fooled on the kernel's examples where the "
              "kernel is, while random signs of the same eps barely move it (claimed). Against the predictor trained "
              "to convergence the examples exploit eigen-directions GD never fitted and do not transfer (the "
-             "mechanism test). The %.0f-wide net moves its weights and kernel (table networks) and is reported beside "
-             "it: on this task it is fooled by the kernel's examples about as much or more (its own white-box "
-             "accuracy is lower), so the paper's 'less transfer to narrow nets' is not claimed. ",
+             "mechanism test). The %.0f-wide net learns features (it moves its weights and kernel: table networks), "
+             "and the kernel's examples transfer less to it in the issue's sense: its accuracy on them stays far "
+             "above its own white-box accuracy, while the lazy net's comes close to its own (claimed, paired over "
+             "the test points; a 'narrow' net as wide and lazy as the other loses the gap, the mechanism test). "
+             "Read with care: the narrow net is less robust to everything (white-box and random signs), so in "
+             "absolute accuracy the kernel's examples fool it as much or more; the share of its white-box damage "
+             "they reach (its drop from random signs to the kernel's examples over its drop to white-box PGD) is "
+             "lower than the lazy net's at the default size, but not on every seed at test size (not claimed). ",
              static_cast<double>(o.transfer.lazy.width), static_cast<double>(o.transfer.narrow.width)) +
          claim_text(
              "**Eigen-features.** Theta(X, X) = sum_i lambda_i v_i v_i^T splits the predictor into f_i(x) = "
@@ -241,14 +252,21 @@ std::string explanation(const NtkRobustness& o) {
              "(FGSM at eps on f_i alone) with that of features %.0f..%.0f. ",
              static_cast<double>(o.eigen.top_k), static_cast<double>(o.eigen.top_k + 1),
              static_cast<double>(o.eigen.count)) +
-         "**Kernel dynamics** (measured, not claimed). The paper finds that a CNN's empirical NTK settles "
-         "(goes lazy) earlier under adversarial training and keeps more of its mass in its top eigenspace. Here "
-         "the small CNN's kernel (trace over the 10 outputs, on a fixed batch) is followed over the epochs of "
-         "standard, FGSM and PGD training, with every quantity the paper plots. At the CPU budget of this study "
-         "(2000 images, 10 epochs at lr 0.01) the kernels have not settled: the velocity 1 - S(K_t, K_t-1) stays "
-         "at 0.005-0.03 per epoch and adversarial training's kernel starts moving later than standard "
-         "training's; its mass outside the top 10 eigenvalues ends 3-7x smaller on seed 0, but at test size (500 "
-         "images, 5 epochs) that ratio is 0.8-1.2 across seeds, so neither is checked as a claim.";
+         claim_text(
+             "**Kernel dynamics** (measured, not claimed). The paper finds that a CNN's empirical NTK settles (goes "
+             "lazy) earlier under adversarial training and keeps more of its mass in its top eigenspace. Here the "
+             "small CNN's kernel (trace over the 10 outputs, on a fixed batch) is followed over the epochs of "
+             "standard, FGSM and PGD training, with every quantity the paper plots. At the default budget (2000 "
+             "images, 30 epochs at a constant lr 0.01) standard training spreads its kernel's spectrum as it fits "
+             "the images: its mass outside the top %.0f eigenvalues ends 5-17x its value at init, adversarial "
+             "training's 1-3.5x, so the adversarial kernels end with 3-6x less mass outside the top (seeds 0-2). "
+             "That is the paper's second finding, but it is not checked as a claim: on a test-size run (1000 "
+             "images, 20 epochs) the same ratio is 2.4-16 and 'adversarial' training at eps near 0 (standard "
+             "training on another trajectory) reaches 2.2, so the effect is not separated from training noise "
+             "below the default budget. Settling does not reproduce: at a constant lr the SGD noise keeps every "
+             "kernel moving (velocity 1 - S(K_t, K_t-1) of 0.002-0.02 per epoch), and by the threshold the "
+             "standard kernel settles first on every seed.",
+             static_cast<double>(o.dynamics.top_k));
 }
 
 // Θ(x, X) of the infinite-width ReLU NTK in the inputs' precision (float32: attacks and input
@@ -297,7 +315,8 @@ double parameter_distance(const torch::nn::Module& now, const std::vector<at::Te
 
 struct TransferOutcome {
   Estimate on_kernel_pgd, white_box, noise;
-  Estimate behind_kernel;  // accuracy on the kernel's PGD examples − the kernel's own, paired
+  Estimate behind_kernel;      // accuracy on the kernel's PGD examples − the kernel's own, paired
+  at::Tensor above_white_box;  // per test point: correct on the kernel's PGD example − survives white-box PGD
 };
 
 // 1 where the model answers y: [n] float64.
@@ -389,6 +408,7 @@ std::map<std::string, TransferOutcome> run_transfer(const NtkRobustness& o, cons
     t.on_kernel_pgd = proportion(on_kernel.mean().item<double>(), test.size());
     t.behind_kernel = paired_difference(on_kernel, kernel_fooled);
     t.white_box = e.worst_case("linf", c);
+    t.above_white_box = on_kernel - e.robust_at("linf", c).cpu();
     t.noise = proportion(accuracy(victim.forward, perturbed[{"random signs", c}], test.labels), test.size());
     e.summary.metrics = {{"accuracy_on_kernel_pgd", t.on_kernel_pgd.value},
                          {"kernel_own_accuracy", kernel_fooled.mean().item<double>()},
@@ -605,11 +625,19 @@ StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
   lazy_claim.expected += claim_text("; random signs leave it at least %.2g more accurate (-2 SE)", v.min_noise_margin);
   lazy_claim.measured +=
       claim_text("; lazy net on the kernel's examples %.3f, random signs %.3f, its own white-box PGD %.3f",
-                 lazy.on_kernel_pgd.value, lazy.noise.value, lazy.white_box.value) +
-      claim_text("; narrow net: on the kernel's examples %.3f (kernel - narrow %.3f), random %.3f, white-box %.3f",
-                 narrow.on_kernel_pgd.value, -narrow.behind_kernel.value, narrow.noise.value, narrow.white_box.value);
+                 lazy.on_kernel_pgd.value, lazy.noise.value, lazy.white_box.value);
   lazy_claim.pass = lazy_claim.pass && at_least(noise_margin, v.min_noise_margin);
-  result.claims = {lazy_claim};
+  // Less transfer to the feature-learning net: its accuracy on the kernel's examples stays further
+  // above its own worst case than the lazy net's does (paired over the same test points).
+  const Estimate closer = paired_difference(narrow.above_white_box, lazy.above_white_box);
+  Claim narrow_claim = claim_exceeds(
+      "the kernel's examples transfer less to the narrow network",
+      "(narrow net: accuracy on the kernel's PGD examples - under its white-box PGD) - (the same for the lazy net)",
+      closer, v.min_narrow_transfer_gap);
+  narrow_claim.measured += claim_text("; lazy %.3f - %.3f, narrow %.3f - %.3f (random signs: narrow %.3f)",
+                                      lazy.on_kernel_pgd.value, lazy.white_box.value, narrow.on_kernel_pgd.value,
+                                      narrow.white_box.value, narrow.noise.value);
+  result.claims = {lazy_claim, narrow_claim};
 
   const EigenOutcome eigen = run_eigen_features(o, train, test.first(o.eigen.test_size), result);
   Claim top = claim_exceeds("robust eigen-features sit at the top of the spectrum",
@@ -621,7 +649,7 @@ StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
   result.claims.push_back(top);
 
   // Reported, not claimed: at this CPU budget neither the earlier settling nor the extra top mass
-  // holds on every seed (the explanation says what was measured).
+  // holds on every seed at test size (the explanation says what was measured).
   if (o.dynamics.enabled) run_dynamics(o.dynamics, ctx, result);
   return result;
 }
