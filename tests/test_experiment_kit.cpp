@@ -10,8 +10,10 @@
 
 #include "cli_runner.h"
 #include "config/fields.h"
+#include "experiment/attack_keys.h"
 #include "experiment/claims.h"
 #include "experiment/fit.h"
+#include "experiment/image_table.h"
 #include "experiment/seeds.h"
 #include "experiment/study.h"
 #include "models/two_layer/two_layer_relu.h"
@@ -220,4 +222,33 @@ TEST(ExperimentKit, CsvQuotesTextsWithCommasAndQuotes) {
   t.add({std::string("say \"hi\""), 2.0});
   t.add({std::string("plain"), 3.0});
   EXPECT_EQ(robustlab::table_csv(t), "name,x\n\"V, mean\",1.5\n\"say \"\"hi\"\"\",2\nplain,3\n");
+}
+
+// One row per pixel; a colour image's channels side by side, a grey [1, H, W] as [H, W].
+TEST(ExperimentKit, ImageTableLaysChannelsSideBySide) {
+  const at::Tensor colour = torch::arange(3 * 2 * 2, torch::kFloat32).view({3, 2, 2});  // c*4 + r*2 + col
+  const at::Tensor grey = torch::arange(4, torch::kFloat32).view({1, 2, 2});
+  const robustlab::Table t = robustlab::image_table("pictures", {{"colour", colour}, {"grey", grey}});
+  ASSERT_EQ(t.rows.size(), 12u + 4u);
+  for (size_t i = 0; i < 12; ++i) {
+    const int64_t r = static_cast<int64_t>(t.number(i, "row")), col = static_cast<int64_t>(t.number(i, "col"));
+    ASSERT_LT(col, 6);
+    EXPECT_EQ(t.number(i, "value"), colour[col / 2][r][col % 2].item<double>()) << r << "," << col;
+  }
+  for (size_t i = 12; i < 16; ++i)
+    EXPECT_EQ(t.number(i, "value"), 2 * t.number(i, "row") + t.number(i, "col"));
+}
+
+// The attack grid: 0 first, increasing, each radius once, the claims' radius added once even where
+// a range wrote it with a rounding error.
+TEST(ExperimentKit, AttackGridAddsTheClaimsRadiusOnce) {
+  robustlab::AttackKeys keys;
+  keys.names = {"pgd-l2", "dense-direction"};
+  keys.eps = {0.2, 0.1, 0.35000000000000003, 0.2};
+  EXPECT_EQ(keys.grid(), (std::vector<double>{0, 0.1, 0.2, 0.35000000000000003}));
+  const auto grids = keys.grids_with(0.35);
+  ASSERT_EQ(grids.size(), 2u);
+  for (const auto& g : grids) EXPECT_EQ(g.eps, (std::vector<double>{0, 0.1, 0.2, 0.35}));
+  EXPECT_EQ(keys.grids_with(0.3)[1].eps, (std::vector<double>{0, 0.1, 0.2, 0.3, 0.35000000000000003}));
+  EXPECT_EQ(keys.grids_with(0.3)[1].attack.name, "dense-direction");
 }

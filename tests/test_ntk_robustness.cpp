@@ -7,6 +7,7 @@
 #include "kernel_checks.h"
 #include "probes/ntk/eigen_feature_robustness.h"
 #include "probes/ntk/kernel_dynamics.h"
+#include "probes/ntk/kernel_similarity.h"
 #include "run_study.h"
 #include "runtime/random.h"
 
@@ -72,12 +73,17 @@ TEST(NtkRobustness, KernelDynamicsOfAStraightPath) {
   const std::vector<KernelEpoch> rows = kernel_dynamics(kernels, 2);
   ASSERT_EQ(rows.size(), 5u);
   for (const KernelEpoch& r : rows) {
+    const size_t t = static_cast<size_t>(r.epoch);
     EXPECT_NEAR(r.full.radius, r.epoch / 4.0, 1e-12);
-    EXPECT_GE(r.velocity, 0);
+    EXPECT_NEAR(r.similarity_to_first, kernel_similarity(kernels[t], kernels[0]), 1e-12);
+    EXPECT_NEAR(r.similarity_to_final, kernel_similarity(kernels[t], kernels[4]), 1e-12);
+    EXPECT_NEAR(r.full.angle, std::acos(std::min(1.0, kernel_similarity(kernels[t], kernels[0]))), 1e-6);
+    // Velocity against the previous epoch (0 at the first), not against K_0.
+    EXPECT_NEAR(r.velocity, t == 0 ? 0 : 1 - kernel_similarity(kernels[t], kernels[t - 1]), 1e-12);
   }
-  EXPECT_NEAR(rows[0].similarity_to_first, 1, 1e-12);
-  EXPECT_NEAR(rows[4].similarity_to_final, 1, 1e-12);
-  EXPECT_NEAR(rows[0].full.angle, 0, 1e-6);
+  EXPECT_LT(rows[4].similarity_to_first, 1 - 1e-3);  // the path moves
+  EXPECT_GT(rows[4].velocity, 0);
+  EXPECT_LT(rows[4].velocity, 1 - rows[4].similarity_to_first);  // one step is less than the whole path
   const torch::Tensor s = kernel_similarity_matrix({k0, 3.5 * k0, k0 + d});
   EXPECT_NEAR(s[0][1].item<double>(), 1, 1e-12);
   EXPECT_LT(s[0][2].item<double>(), 1 - 1e-3);
@@ -118,7 +124,11 @@ TEST(NtkRobustnessClaims, HoldOnEverySeed) {
     // The kernels of every epoch and training (3 x (5 + 1)), each row with a finite velocity.
     const robustlab::Table& dynamics = *r.find_table("kernel_dynamics");
     ASSERT_EQ(dynamics.rows.size(), 18u);
-    for (size_t row = 0; row < dynamics.rows.size(); ++row) EXPECT_TRUE(std::isfinite(dynamics.number(row, "velocity")));
+    for (size_t row = 0; row < dynamics.rows.size(); ++row) {
+      EXPECT_TRUE(std::isfinite(dynamics.number(row, "velocity")));
+      // The net trains between kernels: every epoch after the first moves the kernel.
+      if (dynamics.number(row, "epoch") >= 1) EXPECT_GT(dynamics.number(row, "velocity"), 0);
+    }
   }
 }
 

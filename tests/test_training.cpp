@@ -73,10 +73,21 @@ TEST(Train, SgdAndAdamLearnAndTheScheduleFollowsItsFormula) {
   step.schedule_step = 2;
   step.schedule_gamma = 0.5;
   auto model = small_mlp(1);
+  // on_epoch: once per epoch, numbered from 1, in eval mode, after the epoch's steps.
+  std::vector<int64_t> epochs_seen;
+  std::vector<std::vector<torch::Tensor>> after_epoch;
+  step.on_epoch = [&](int64_t epoch) {
+    EXPECT_FALSE(model->is_training());
+    epochs_seen.push_back(epoch);
+    after_epoch.push_back(weights(model));
+  };
   at::Generator gen = robustlab::make_generator(2);
   const auto log = robustlab::train(torch::nn::AnyModule(model), p.x, p.y, step, gen, "test");
   const double expected[] = {0.1, 0.1, 0.05, 0.05, 0.025};
   for (int e = 0; e < 5; ++e) EXPECT_DOUBLE_EQ(log.epochs[e].lr, expected[e]);
+  EXPECT_EQ(epochs_seen, (std::vector<int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_FALSE(torch::equal(after_epoch[0][0], after_epoch[1][0]));  // steps ran between the calls
+  EXPECT_TRUE(torch::equal(after_epoch[4][0], weights(model)[0]));   // the last one sees the final weights
 }
 
 TEST(Train, EarlyStoppingEndsAtPatienceWithTheBestEpochsWeights) {

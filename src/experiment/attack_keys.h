@@ -11,6 +11,9 @@
 
 namespace robustlab {
 
+// The radii sorted, each once (radii equal up to rounding count as one).
+std::vector<double> increasing_radii(std::vector<double> radii);
+
 struct AttackKeys {
   std::vector<std::string> names;
   std::vector<double> eps;

@@ -36,6 +36,7 @@ std::string estimate_text(const std::string& what, const Estimate& e) {
 
 bool at_least(const Estimate& e, double threshold, double z) { return e.value >= threshold - z * e.se; }
 bool at_most(const Estimate& e, double threshold, double z) { return e.value <= threshold + z * e.se; }
+bool exceeds(const Estimate& e, double threshold, double z) { return e.value - z * e.se > threshold; }
 
 Claim claim_at_least(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {
   return {name, what + claim_text(" >= %.3g, allowing %.0f SE of sampling noise", threshold, z), estimate_text(what, e),
@@ -49,7 +50,7 @@ Claim claim_at_most(const std::string& name, const std::string& what, const Esti
 
 Claim claim_exceeds(const std::string& name, const std::string& what, const Estimate& e, double threshold, double z) {
   return {name, what + claim_text(" > %.3g by more than %.0f SE of sampling noise", threshold, z), estimate_text(what, e),
-          e.value - z * e.se > threshold};
+          exceeds(e, threshold, z)};
 }
 
 }  // namespace robustlab

@@ -49,6 +49,8 @@ Estimate independent_difference(const Estimate& a, const Estimate& b);
 // for claims that check several numbers at once.
 bool at_least(const Estimate& measured, double threshold, double z = kClaimZ);
 bool at_most(const Estimate& measured, double threshold, double z = kClaimZ);
+// value − z·SE > threshold: an effect beyond sampling noise (no effect fails, however noisy).
+bool exceeds(const Estimate& measured, double threshold, double z = kClaimZ);
 
 // "what >= threshold": passes when value >= threshold − z·SE. Its expected and measured texts say
 // the threshold, the allowance and the standard error.

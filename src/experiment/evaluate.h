@@ -39,12 +39,12 @@ Evaluation evaluate(const std::string& model, const Victim& victim, const Datase
                     const std::vector<AttackGrid>& attacks, const std::string& norm, uint64_t seed,
                     bool record_outcomes = false);
 
-// "every net learned the task": fails, naming them, when a net collapsed to chance.
 // Accuracy on `set` of the inputs `attack` (already at its eps) makes, its random starts drawn
 // from the run's stream `stream`: a curve over training reads one point per record.
 double robust_accuracy(const Victim& victim, const Dataset& set, const AttackSpec& attack, uint64_t seed,
                        const std::string& stream);
 
+// "every net learned the task": fails, naming them, when a net collapsed to chance.
 Claim learned_claim(const std::vector<const Evaluation*>& evaluations);
 
 // Adds the evaluation to the result: its summary to the models, its curve to the

@@ -10,7 +10,8 @@
 
 namespace robustlab {
 
-// Each image a named [H, W] tensor (or [1, H, W]; a grey channel).
+// Each image a named [H, W] or [C, H, W] tensor; colour channels are drawn side by side (one
+// picture of width C·W).
 Table image_table(const std::string& name, const std::vector<std::pair<std::string, at::Tensor>>& images,
                   const std::string& caption = "");
 

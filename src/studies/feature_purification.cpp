@@ -196,7 +196,8 @@ std::string explanation(const SparseCoding& data, const FeaturePurification& o) 
          "is robust there.";
 }
 
-// A net that starts from `from`'s weights (the same init stream, then copied) and trains by `options`.
+// A copy of `from` (built under `name`, its own initial draw overwritten by `from`'s weights),
+// trained by `train` with its loss curve added to `losses`; `from` is left as it was.
 SymmetricRelu train_from(const SymmetricRelu& from, const std::string& name, const SymmetricReluOptions& options,
                          const TrainOptions& train, const Dataset& set, const RunContext& ctx, Table& losses) {
   SymmetricRelu net = build<SymmetricRelu>(name, options, ctx);
@@ -217,8 +218,8 @@ Forward kernel_regression(const Kernel& kernel, const Dataset& train, double rel
   const at::Tensor k = kernel(x, x).to(torch::kFloat64);
   KernelRegressionOptions options;
   options.ridge = relative_ridge * k.diagonal().mean().item<double>();
-  const at::Tensor alpha = kernel_regression_weights(k, train.labels.to(torch::kFloat64), options).to(x.scalar_type());
-  return [kernel, x, alpha](const at::Tensor& inputs) { return kernel(inputs, x).matmul(alpha); };
+  const at::Tensor alpha = kernel_regression_weights(k, train.labels.to(torch::kFloat64), options);
+  return kernel_predictor([kernel, x](const at::Tensor& inputs) { return kernel(inputs, x); }, alpha);
 }
 
 // The histogram of ratios over [0, 2] (the last bin also counts everything above).
@@ -265,8 +266,9 @@ StudyResult run(const FeaturePurification& o, const RunContext& ctx) {
   SymmetricReluOptions linear_options = net_options;
   linear_options.width = 1;
   linear_options.threshold = 0;
-  const SymmetricRelu linear_init = build<SymmetricRelu>("logistic", linear_options, ctx);
-  const SymmetricRelu logistic = train_from(linear_init, "logistic", linear_options, o.train, train_set, ctx, losses);
+  const SymmetricRelu logistic = build<SymmetricRelu>("logistic", linear_options, ctx);
+  add_training_loss(losses, "logistic",
+                    fit("logistic", torch::nn::AnyModule(logistic), train_set.inputs, train_set.labels, o.train, ctx));
   const SymmetricRelu logistic_adversarial = train_from(logistic, "logistic-fgm", linear_options,
                                                         o.adversarial.training(o.train, "fgm", tau), train_set, ctx, losses);
   const Baselines& b = o.baselines;
@@ -324,7 +326,7 @@ StudyResult run(const FeaturePurification& o, const RunContext& ctx) {
       neurons.add({training, i, p.ratio[i].item<double>(), p.beta[i].item<double>(), cos_clean[i].item<double>(),
                    cos_adv[i].item<double>(), mass_clean[i].item<double>(), mass[i].item<double>()});
     add_histogram(histogram, training, p.ratio, o.probe.histogram_bins);
-    readings[training] = {proportion((p.ratio < 1).to(torch::kFloat64).mean().item<double>(), p.ratio.numel()),
+    readings[training] = {purified_share(p),
                           p.ratio.median().item<double>(), mass.mean().item<double>(), cos_adv.mean().item<double>()};
   }
   for (const std::string training : {"clean", "fgm", "pgd"}) {
@@ -400,7 +402,7 @@ StudyResult run(const FeaturePurification& o, const RunContext& ctx) {
     const Estimate r = evaluations.at(baseline).worst_case("l2", tau);
     const Estimate gap = independent_difference(fgm_robust, r);
     lower_bound.measured += ", " + baseline + claim_text(" %.3f", r.value);
-    lower_bound.pass = lower_bound.pass && at_most(r, v.max_baseline_robust) && gap.value > kClaimZ * gap.se;
+    lower_bound.pass = lower_bound.pass && at_most(r, v.max_baseline_robust) && exceeds(gap, 0);
   }
   result.claims = {breaks, robust, purified, far, lower_bound};
   if (o.images.enabled) run_purification_images(o.images, ctx, result);

@@ -3,6 +3,7 @@
 #include "experiment/claims.h"
 #include "experiment/evaluate.h"
 #include "experiment/fit.h"
+#include "experiment/image_table.h"
 #include "probes/purification.h"
 #include "probes/spatial_frequency.h"
 #include "runtime/memory_budget.h"
@@ -59,26 +60,21 @@ at::Tensor first_layer(const ImageClassifier& net) {
   throw UserError("images: the network has no linear layer to read");
 }
 
-// Rows (image, row, col, value) drawing neuron i's weight before and after, side by side.
-void add_pictures(Table& table, const at::Tensor& clean, const at::Tensor& adversarial, const ImageModelSpec& spec,
-                  int64_t shown) {
-  const int64_t channels = spec.input_shape[0], height = spec.input_shape[1], width = spec.input_shape[2];
+// Neuron i's weight before and after as [C, H, W] pictures.
+std::vector<std::pair<std::string, at::Tensor>> weight_pictures(const at::Tensor& clean, const at::Tensor& adversarial,
+                                                                const ImageModelSpec& spec, int64_t shown) {
+  std::vector<std::pair<std::string, at::Tensor>> pictures;
   for (int64_t i = 0; i < std::min(shown, clean.size(0)); ++i)
-    for (const auto& [when, w] : {std::pair<std::string, at::Tensor>{"clean", clean}, {"adversarial", adversarial}}) {
-      // Channels side by side (one picture of width C·W for colour images).
-      const at::Tensor picture = w[i].view({channels, height, width}).permute({1, 0, 2}).reshape({height, -1});
-      const auto pixels = picture.accessor<float, 2>();
-      for (int64_t r = 0; r < picture.size(0); ++r)
-        for (int64_t c = 0; c < picture.size(1); ++c)
-          table.add({"w" + std::to_string(i) + " " + when, r, c, static_cast<double>(pixels[r][c])});
-    }
+    for (const auto& [when, w] : {std::pair<std::string, at::Tensor>{"clean", clean}, {"adversarial", adversarial}})
+      pictures.emplace_back("w" + std::to_string(i) + " " + when, w[i].view(spec.input_shape));
+  return pictures;
 }
 
 }  // namespace
 
 void run_purification_images(const PurificationImages& o, const RunContext& ctx, StudyResult& result) {
   const ImageTask task = load_image_task(o.image.data);
-  const Dataset train = task.train(), test = task.test().to(ctx.device);
+  const Dataset train = task.train().to(ctx.device), test = task.test().to(ctx.device);
   const ImageModelSpec spec = image_model_spec(o.image.model, task.data, task.outputs());
   const double eps = o.image.adversarial.eps;
   AttackSpec pgd;
@@ -86,6 +82,11 @@ void run_purification_images(const PurificationImages& o, const RunContext& ctx,
   pgd.steps = o.pgd_steps;
   const std::vector<AttackGrid> grid = {{pgd, {eps}}};
   const std::string norm = norm_name(o.image.adversarial.norm);
+  const auto evaluate_at_eps = [&](const std::string& name, const Victim& victim) {
+    Evaluation e = evaluate(name, victim, test, grid, norm, ctx.seed);
+    e.summary.critical_radius.reset();  // one radius only: no curve to read it from
+    return e;
+  };
 
   // Clean training, then adversarial training of the same network from where it ended.
   TrainOptions clean_options = o.image.training_options();
@@ -94,17 +95,14 @@ void run_purification_images(const PurificationImages& o, const RunContext& ctx,
                                                            clean_options, ctx);
   const torch::nn::AnyModule net(trained.model);
   const Victim victim = make_victim(forward_of(net), train.box);
-  Evaluation clean = evaluate("images-clean", victim, test, grid, norm, ctx.seed);
-  clean.summary.critical_radius.reset();  // one radius only: no curve to read it from
+  const Evaluation clean = evaluate_at_eps("images-clean", victim);
   const at::Tensor w_clean = first_layer(trained.model);
   TrainOptions adversarial_options = o.image.training_options();
   adversarial_options.epochs = o.adversarial_epochs;
   adversarial_options.steps = 0;
   adversarial_options.adversarial.box = train.box;
-  const Dataset train_on = train.to(ctx.device);
-  fit("images-adversarial", net, train_on.inputs, train_on.labels, adversarial_options, ctx);
-  Evaluation adversarial = evaluate("images-adversarial", victim, test, grid, norm, ctx.seed);
-  adversarial.summary.critical_radius.reset();
+  fit("images-adversarial", net, train.inputs, train.labels, adversarial_options, ctx);
+  const Evaluation adversarial = evaluate_at_eps("images-adversarial", victim);
   const at::Tensor w_adv = first_layer(trained.model);
 
   // The decomposition, the high-frequency shares and the update's singular-value mass.
@@ -114,7 +112,7 @@ void run_purification_images(const PurificationImages& o, const RunContext& ctx,
   const double high_clean = high_frequency_share(w_clean.view(shape), o.high_frequency).mean().item<double>();
   const double high_adv = high_frequency_share(w_adv.view(shape), o.high_frequency).mean().item<double>();
   const double low_rank = top_singular_share(w_adv - w_clean, o.top_directions);
-  const Estimate purified = proportion((p.ratio < 1).to(torch::kFloat64).mean().item<double>(), p.ratio.numel());
+  const Estimate purified = purified_share(p);
   Table measures("images_purification", {text_key("measure"), value("value")},
                  task.data.name + ": first-layer weights of the MLP, clean (w_i) and after adversarial training (w_i').");
   measures.in_report = true;
@@ -130,16 +128,12 @@ void run_purification_images(const PurificationImages& o, const RunContext& ctx,
       {"clean accuracy, adversarial training", adversarial.summary.clean_accuracy},
       {"robust accuracy at eps, adversarial training", adversarial.worst_case(norm, eps).value}};
   for (const auto& [measure, number] : rows) measures.add({measure, number});
-  Table pictures("images_first_layer", {text_key("image"), integer_key("row"), integer_key("col"), value("weight")});
-  add_pictures(pictures, w_clean, w_adv, spec, o.shown_neurons);
+  const Table pictures = image_table("images_first_layer", weight_pictures(w_clean, w_adv, spec, o.shown_neurons));
   record(result, clean);
   record(result, adversarial);
   result.tables.insert(result.tables.end(), {measures, pictures});
   Figure grid_figure = Figure::images("images_first_layer", "images_first_layer", "image",
                                       result.study + ": first-layer weights, clean and after adversarial training");
-  grid_figure.pixel_row = "row";
-  grid_figure.pixel_col = "col";
-  grid_figure.value = "weight";
   result.figures.push_back(grid_figure);
   result.explanation += " **Images.** On " + task.data.name + ", an MLP trained cleanly and then adversarially (" +
                         norm + claim_text(" eps %.3g) from the clean weights: ", eps) +

@@ -4,8 +4,10 @@
 // neuron, the share of each weight's energy at high spatial frequencies before and after, and how
 // much of the update W′ − W its top singular directions hold.
 #pragma once
+#include "experiment/claims.h"
 #include "experiment/image_task.h"
 #include "experiment/result.h"
+#include "probes/purification.h"
 
 namespace robustlab {
 
@@ -36,6 +38,12 @@ struct PurificationImages {
   void check() const;  // UserError for a config that cannot run
   Workload workload() const { return image.workload(); }
 };
+
+// The share of neurons with |v_i| < |β_i w_i′| (clean training had already found most of each),
+// with its sampling error over the neurons: read by the synthetic and the image part alike.
+inline Estimate purified_share(const Purification& p) {
+  return proportion((p.ratio < 1).to(torch::kFloat64).mean().item<double>(), p.ratio.numel());
+}
 
 // Trains, probes and adds the part's tables, figures and claims to `result`.
 void run_purification_images(const PurificationImages& options, const RunContext& context, StudyResult& result);

@@ -7,9 +7,11 @@
 //   3. kernel dynamics: under adversarial training a CNN's empirical NTK settles earlier and
 //      concentrates more of its mass in its top eigenspace.
 // The setting and why it shows each mechanism are in `explanation` below.
+#include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <map>
 
+#include "attacks/norm_ball.h"
 #include "data/images/image_datasets.h"
 #include "data/images/label_maps.h"
 #include "experiment/claims.h"
@@ -279,11 +281,6 @@ at::Tensor train_kernel(const at::Tensor& train, const ReluNtkOptions& relu) {
   return infinite_relu_ntk(x, x, relu);
 }
 
-// The kernel predictor f(x) = Θ(x, X) α as a model.
-Forward kernel_predictor(const TrainKernel& kernel, const at::Tensor& alpha) {
-  return [kernel, alpha](const at::Tensor& x) { return kernel(x).matmul(alpha.to(x.scalar_type())); };
-}
-
 // ½ (f(x) − y)²: the loss under which GD in the lazy regime follows the kernel predictor.
 at::Tensor squared_loss(const at::Tensor& outputs, const at::Tensor& labels) {
   return 0.5 * (outputs - labels.to(outputs.scalar_type())).square();
@@ -296,11 +293,11 @@ AttackSpec linf_attack(const std::string& name, int steps) {
   return a;
 }
 
-// x + ε·s with s uniform random signs, clamped to the box: the baseline of the same l-inf size.
+// x + ε·s with s uniform random signs (a random corner of the l-inf ball), clamped to the box:
+// the baseline of the same l-inf size.
 at::Tensor random_signs(const Dataset& test, double eps, at::Generator& gen) {
-  const at::Tensor signs = torch::bernoulli(torch::full_like(test.inputs, 0.5), gen) * 2 - 1;
-  at::Tensor x = test.inputs + eps * signs;
-  return test.box ? x.clamp(test.box->lo, test.box->hi) : x;
+  return clamp_to_box(test.inputs + random_perturbation(test.inputs, eps, Norm::Linf, RandomStart::Sphere, gen),
+                      test.box);
 }
 
 double parameter_distance(const torch::nn::Module& now, const std::vector<at::Tensor>& start) {
@@ -393,8 +390,10 @@ std::map<std::string, TransferOutcome> run_transfer(const NtkRobustness& o, cons
     const double similarity = kernel_similarity(
         empirical_ntk(torch::nn::AnyModule(net), probe.inputs, NtkForm::Trace),
         infinite_relu_ntk(probe.inputs.to(torch::kFloat64), probe.inputs.to(torch::kFloat64), options.kernel));
-    const double agreement =
-        (victim.forward(test.inputs).detach().sign() == kernel_signs).to(torch::kFloat64).mean().item<double>();
+    const double agreement = [&] {
+      torch::NoGradGuard no_grad;
+      return (victim.forward(test.inputs).sign() == kernel_signs).to(torch::kFloat64).mean().item<double>();
+    }();
     nets.add({name, static_cast<double>(net_setting.width), e.summary.clean_accuracy, parameter_distance(*net, start),
               similarity, agreement});
     for (double r : eps) {
@@ -456,7 +455,7 @@ EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, co
     for (int64_t i = 0; i < o.eigen.count; ++i)
       profiles.add({architecture, i + 1, features.eigenvalues[i].item<double>(), profile.usefulness[i].item<double>(),
                     profile.robustness[i].item<double>()});
-    if (pictures.empty()) {
+    if (by_depth.empty()) {  // the pictures of the first architecture
       // The top features, and the most useful-but-not-robust ones below top_k.
       const at::Tensor gap = profile.usefulness.slice(0, 0, o.eigen.count) - profile.robustness;
       const at::Tensor order = gap.slice(0, o.eigen.top_k).argsort(0, /*descending=*/true) + o.eigen.top_k;
@@ -509,7 +508,8 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
   const ImageTask task = load_image_task(o.image.data);
   const Dataset train = task.train().to(ctx.device);
   const Dataset batch = task.test().first(o.kernel_batch).to(ctx.device);
-  const Dataset test = task.test().to(ctx.device);
+  const Dataset probe = task.test().first(500).to(ctx.device);  // clean and PGD accuracy at the end
+  const AttackSpec pgd = linf_attack("pgd-linf", 10);
   const ImageModelSpec spec = image_model_spec(o.image.model, task.data, task.outputs());
   Table dynamics("kernel_dynamics",
                  {text_key("training"), integer_key("epoch"), value("similarity_to_first"),
@@ -553,8 +553,6 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
     for (const KernelEpoch& r : rows)
       dynamics.add({training, r.epoch, r.similarity_to_first, r.similarity_to_final, r.velocity, r.full.radius,
                     r.full.angle, r.top.radius, r.top.angle, r.bottom.radius, r.bottom.angle, r.top_mass});
-    AttackSpec pgd = linf_attack("pgd-linf", 10);
-    const Dataset probe = test.first(500);
     summary.add({training, static_cast<double>(settling_epoch(rows, o.settle_velocity)), rows.back().top_mass,
                  accuracy(victim.forward, probe.inputs, probe.labels),
                  robust_accuracy(victim, probe, pgd.at(o.eps), ctx.seed, "dynamics/" + training)});

@@ -1,5 +1,7 @@
 #include "probes/ntk/eigen_feature_robustness.h"
 
+#include "attacks/norm_ball.h"
+
 namespace robustlab {
 namespace {
 
@@ -28,8 +30,7 @@ EigenFeatureProfile eigen_feature_profile(const TrainKernel& kernel, const Eigen
     const at::Tensor grad_k = y.unsqueeze(1) * w.select(1, i).unsqueeze(0);
     const at::Tensor ascent = torch::autograd::grad({k}, {x}, {grad_k}, /*retain_graph=*/true)[0];
     torch::NoGradGuard no_grad;
-    at::Tensor moved = x.detach() - eps * ascent.sign();  // against y f_i
-    if (test.box) moved = moved.clamp(test.box->lo, test.box->hi);
+    const at::Tensor moved = clamp_to_box(x.detach() - eps * steepest_ascent(ascent, Norm::Linf), test.box);  // against y f_i
     robust.push_back(agreement(kernel(moved).matmul(w.select(1, i)), test.labels));
   }
   profile.robustness = robust.empty() ? torch::zeros({0}, torch::kFloat64) : torch::stack(robust);

@@ -7,17 +7,11 @@
 // evaluation each); usefulness for all of them (one product).
 #pragma once
 #include <ATen/core/Tensor.h>
-#include <functional>
-#include <optional>
 
 #include "data/dataset.h"
 #include "probes/ntk/kernel_predictor.h"
 
 namespace robustlab {
-
-// Θ(x, X) [m, n] for inputs x [m, ...], differentiable in x; the features' weights are used in its
-// dtype.
-using TrainKernel = std::function<at::Tensor(const at::Tensor& x)>;
 
 struct EigenFeatureProfile {
   at::Tensor usefulness;  // [n] float64, every feature

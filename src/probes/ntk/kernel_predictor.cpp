@@ -63,4 +63,8 @@ at::Tensor eigen_feature_values(const EigenFeatures& features, const at::Tensor&
   return torch::einsum("mn,nik->mik", {test_train_kernel, features.weights});
 }
 
+std::function<at::Tensor(const at::Tensor&)> kernel_predictor(const TrainKernel& kernel, const at::Tensor& alpha) {
+  return [kernel, alpha](const at::Tensor& x) { return kernel(x).matmul(alpha.to(x.scalar_type())); };
+}
+
 }  // namespace robustlab

@@ -8,6 +8,7 @@
 // predictor): the prediction is a matrix product with α.
 #pragma once
 #include <ATen/core/Tensor.h>
+#include <functional>
 #include <optional>
 
 namespace robustlab {
@@ -36,5 +37,13 @@ EigenFeatures eigen_features(const at::Tensor& train_kernel, const at::Tensor& l
 
 // f_i(x) for every feature i: [m, n] for labels [n], [m, n, k] for labels [n, k].
 at::Tensor eigen_feature_values(const EigenFeatures& features, const at::Tensor& test_train_kernel);
+
+// Θ(·, X): the kernel between some inputs [m, ...] and the fixed training set, [m, n],
+// differentiable in the inputs.
+using TrainKernel = std::function<at::Tensor(const at::Tensor& x)>;
+
+// The predictor x ↦ Θ(x, X) α as a function of the inputs (a model attacks can run through), α
+// cast to the inputs' precision.
+std::function<at::Tensor(const at::Tensor&)> kernel_predictor(const TrainKernel& kernel, const at::Tensor& alpha);
 
 }  // namespace robustlab
