@@ -16,7 +16,7 @@ has avx2 && families+=(Haswell)
 has avx && families+=(Sandybridge)
 families+=(Nehalem)
 convolutions='AdversarialTrainingClaims.Hold*'
-products='FeatureAveragingClaims.Hold*:FeatureAveragingRealClaims.Hold*'
+products='FeatureAveragingClaims.Hold*:FeatureAveragingRealClaims.Hold*:NtkRobustnessClaims.Hold*:FeaturePurificationClaims.Hold*'
 case "$variant" in
   onednn-avx2) if has avx2; then export ONEDNN_MAX_CPU_ISA=AVX2; else export ONEDNN_MAX_CPU_ISA=SSE41; fi; claims=$convolutions ;;
   onednn-sse41) export ONEDNN_MAX_CPU_ISA=SSE41; claims=$convolutions ;;

@@ -224,6 +224,23 @@ TEST(ExperimentKit, CsvQuotesTextsWithCommasAndQuotes) {
   EXPECT_EQ(robustlab::table_csv(t), "name,x\n\"V, mean\",1.5\n\"say \"\"hi\"\"\",2\nplain,3\n");
 }
 
+// A sample's mean and the standard error sd/√n of its spread; none for one value.
+TEST(ExperimentKit, SampleMeanCarriesTheStandardErrorOfItsSpread) {
+  const robustlab::Estimate e = robustlab::sample_mean({1, 2, 3, 4});
+  EXPECT_DOUBLE_EQ(e.value, 2.5);
+  EXPECT_NEAR(e.se, std::sqrt(5.0 / 3.0) / 2.0, 1e-12);  // sd² = (2.25 + 0.25 + 0.25 + 2.25) / 3
+  EXPECT_EQ(e.n, 4);
+  EXPECT_EQ(robustlab::sample_mean({7}).se, 0.0);
+}
+
+// A study's explanation runs to thousands of characters: claim_text keeps every one.
+TEST(ExperimentKit, ClaimTextKeepsALongExplanationWhole) {
+  const std::string words(5000, 'x');
+  const std::string text = robustlab::claim_text((words + " %.0f %.2f").c_str(), 3.0, 0.5);
+  EXPECT_EQ(text, words + " 3 0.50");
+  EXPECT_EQ(robustlab::claim_text("no numbers"), "no numbers");
+}
+
 // One row per pixel; a colour image's channels side by side, a grey [1, H, W] as [H, W].
 TEST(ExperimentKit, ImageTableLaysChannelsSideBySide) {
   const at::Tensor colour = torch::arange(3 * 2 * 2, torch::kFloat32).view({3, 2, 2});  // c*4 + r*2 + col

@@ -14,18 +14,23 @@ Estimate independent_difference(const Estimate& a, const Estimate& b) {
   return {a.value - b.value, std::sqrt(a.se * a.se + b.se * b.se), std::min(a.n, b.n)};
 }
 
-Estimate paired_difference(const at::Tensor& a, const at::Tensor& b) {
-  const at::Tensor d = (a.to(torch::kFloat64) - b.to(torch::kFloat64)).flatten().cpu();
-  const int64_t n = d.numel();
+Estimate sample_mean(const std::vector<double>& values) {
+  const int64_t n = static_cast<int64_t>(values.size());
   const double count = static_cast<double>(std::max<int64_t>(n, 1));
-  // Sums of at most a few thousand per-example values: exact enough, and in a fixed order.
+  // Sums of at most a few thousand values: exact enough, and in a fixed order.
   double sum = 0, squares = 0;
-  const auto v = d.accessor<double, 1>();
-  for (int64_t i = 0; i < n; ++i) sum += v[i];
+  for (double v : values) sum += v;
   const double mean = sum / count;
-  for (int64_t i = 0; i < n; ++i) squares += (v[i] - mean) * (v[i] - mean);
+  for (double v : values) squares += (v - mean) * (v - mean);
   const double sd = n > 1 ? std::sqrt(squares / (count - 1)) : 0.0;
-  return {mean, std::max(sd / std::sqrt(count), 0.5 / count), n};
+  return {mean, sd / std::sqrt(count), n};
+}
+
+Estimate paired_difference(const at::Tensor& a, const at::Tensor& b) {
+  const at::Tensor d = (a.to(torch::kFloat64) - b.to(torch::kFloat64)).flatten().cpu().contiguous();
+  Estimate e = sample_mean(std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel()));
+  e.se = std::max(e.se, 0.5 / static_cast<double>(std::max<int64_t>(e.n, 1)));
+  return e;
 }
 
 namespace {

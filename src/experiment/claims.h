@@ -10,17 +10,21 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "experiment/result.h"
 
 namespace robustlab {
 
-// printf-style text for claims, numbers only: claim_text("cos %.3f, ratio %.2f", x, y).
+// printf-style text for claims and explanations, numbers only: claim_text("cos %.3f, ratio %.2f",
+// x, y). Sized by a first pass, so that a long explanation is never cut.
 template <typename... Numbers>
 std::string claim_text(const char* format, Numbers... numbers) {
-  char buf[1024];
-  std::snprintf(buf, sizeof buf, format, static_cast<double>(numbers)...);
-  return buf;
+  const int length = std::snprintf(nullptr, 0, format, static_cast<double>(numbers)...);
+  if (length <= 0) return {};
+  std::string text(static_cast<size_t>(length), '\0');
+  std::snprintf(text.data(), text.size() + 1, format, static_cast<double>(numbers)...);
+  return text;
 }
 
 constexpr double kClaimZ = 2.0;  // standard errors of sampling noise a claim allows
@@ -35,6 +39,9 @@ struct Estimate {
 // A fraction p of n examples (an accuracy): binomial standard error √(p(1 − p)/n), at least
 // 1/(2n) so that 0 and 1 keep an allowance of half an example.
 Estimate proportion(double p, int64_t n);
+
+// The mean of n values with the standard error sd/√n of their spread (0 for one value).
+Estimate sample_mean(const std::vector<double>& values);
 
 // mean(a_i − b_i) over the same n examples (a_i, b_i per-example outcomes, e.g. 0/1 correct):
 // paired, with standard error sd(a − b)/√n, which is small where the two agree on most points.

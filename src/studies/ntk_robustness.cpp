@@ -1,11 +1,12 @@
 // Study 6, "What Can the Neural Tangent Kernel Tell Us About Adversarial Robustness?" (Nikolaos
-// Tsilivis, Julia Kempe, NeurIPS 2022). Three experiments, each with its claim:
+// Tsilivis, Julia Kempe, NeurIPS 2022). Three experiments, the first two with their claims, the
+// third measured and reported:
 //   1. training-free adversarial examples: attacks through the kernel predictor of the
 //      infinite-width NTK transfer to a wide network trained in the lazy regime;
 //   2. eigen-features: the kernel predictor splits along Θ(X, X)'s eigenvectors, and the robust
 //      features sit at the top of the spectrum;
-//   3. kernel dynamics: under adversarial training a CNN's empirical NTK settles earlier and
-//      concentrates more of its mass in its top eigenspace.
+//   3. kernel dynamics: under adversarial training a CNN's empirical NTK settles earlier (moves
+//      less per epoch late in training) and concentrates more of its mass in its top eigenspace.
 // The setting and why it shows each mechanism are in `explanation` below.
 #include <algorithm>
 #include <cmath>
@@ -29,6 +30,7 @@
 #include "probes/ntk/kernel_predictor.h"
 #include "probes/ntk/kernel_similarity.h"
 #include "runtime/memory_budget.h"
+#include "runtime/random.h"
 #include "runtime/user_error.h"
 
 namespace robustlab {
@@ -107,10 +109,15 @@ struct EigenSetting {
   int64_t test_size = 250;
   int deep_layers = 3;
   int64_t pictures = 3;
+  std::string ranking = "spectrum";
 
   void fields(Fields& f) {
     f.field("count", count, "eigen-features (largest first) whose robustness is measured", {2});
     f.field("top_k", top_k, "the claim's top features: the first top_k against the rest of count", {1});
+    f.field("ranking", ranking,
+            "the order the claim takes the features in: spectrum (largest eigenvalue first) or shuffled (a random "
+            "order: the control without the spectrum's ordering)",
+            {"spectrum", "shuffled"});
     f.field("test_size", test_size, "test images the profiles are measured on (the first of data.test_size)", {1});
     f.field("deep_layers", deep_layers, "hidden layers of the second architecture the profiles are compared with",
             {1, 10});
@@ -125,14 +132,22 @@ struct DynamicsSetting {
   double eps = 0.1;
   int pgd_steps = 3;
   int64_t kernel_batch = 100;
+  std::string kernel_inputs = "pgd";
+  double kernel_eps = 0.1;
   int64_t top_k = 10;
   double settle_velocity = 0.01;
 
   void fields(Fields& f) {
     f.field("enabled", enabled, "run the kernel-dynamics experiment (CNN trainings)");
     f.field("eps", eps, "l-inf radius of FGSM and PGD adversarial training", {1e-9});
-    f.field("pgd_steps", pgd_steps, "steps of PGD adversarial training", {1, 100});
+    f.field("pgd_steps", pgd_steps, "steps of PGD adversarial training (and of the kernel batch's PGD)", {1, 100});
     f.field("kernel_batch", kernel_batch, "test images the empirical NTK is computed on after every epoch", {2, 2000});
+    f.field("kernel_inputs", kernel_inputs,
+            "the kernel batch as the kernel sees it: pgd (every training's kernel on the batch's PGD examples against "
+            "the current weights, at kernel_eps), training (moved by the training's own attack; clean for standard) "
+            "or clean",
+            {"pgd", "training", "clean"});
+    f.field("kernel_eps", kernel_eps, "kernel_inputs = pgd: l-inf radius of the kernel batch's PGD examples", {1e-9});
     f.field("top_k", top_k, "k of the top eigenspace", {1});
     f.field("settle_velocity", settle_velocity, "the kernel has settled when 1 - S(K_t, K_t-1) stays below this",
             {1e-9, 1});
@@ -177,8 +192,9 @@ struct NtkRobustness {
   // learns features.
   // Kernel dynamics: the small CNN on 2000 Fashion-MNIST images (10 classes), SGD at a constant
   // lr 0.01 with momentum 0.9 for 30 epochs (a decaying schedule would make every kernel settle as
-  // the lr falls), FGSM and PGD-3 at 0.1; the kernel (trace over the 10 outputs) on 100 test
-  // images after every epoch.
+  // the lr falls), FGSM and PGD-3 at 0.1; the kernel (trace over the 10 outputs) on PGD-3
+  // examples at 0.1 of 100 test images after every epoch (the authors' code: CIFAR-10, 200
+  // epochs at a constant lr, the kernel on PGD examples of 250 training images).
   static NtkRobustness paper() {
     NtkRobustness p;
     ImageTraining& image = p.dynamics.image;
@@ -257,18 +273,27 @@ std::string explanation(const NtkRobustness& o) {
          claim_text(
              "**Kernel dynamics** (measured, not claimed). The paper finds that a CNN's empirical NTK settles (goes "
              "lazy) earlier under adversarial training and keeps more of its mass in its top eigenspace. Here the "
-             "small CNN's kernel (trace over the 10 outputs, on a fixed batch) is followed over the epochs of "
-             "standard, FGSM and PGD training, with every quantity the paper plots. At the default budget (2000 "
-             "images, 30 epochs at a constant lr 0.01) standard training spreads its kernel's spectrum as it fits "
-             "the images: its mass outside the top %.0f eigenvalues ends 5-17x its value at init, adversarial "
-             "training's 1-3.5x, so the adversarial kernels end with 3-6x less mass outside the top (seeds 0-2). "
-             "That is the paper's second finding, but it is not checked as a claim: on a test-size run (1000 "
-             "images, 20 epochs) the same ratio is 2.4-16 and 'adversarial' training at eps near 0 (standard "
-             "training on another trajectory) reaches 2.2, so the effect is not separated from training noise "
-             "below the default budget. Settling does not reproduce: at a constant lr the SGD noise keeps every "
-             "kernel moving (velocity 1 - S(K_t, K_t-1) of 0.002-0.02 per epoch), and by the threshold the "
-             "standard kernel settles first on every seed.",
-             static_cast<double>(o.dynamics.top_k));
+             "small CNN's kernel (trace over the 10 outputs) on a fixed batch of %.0f test images is followed over "
+             "the epochs of standard, FGSM and PGD training, with every quantity the paper plots. As in the authors' "
+             "code, every training's kernel is taken on PGD examples of the batch against the current weights "
+             "(kernel_inputs = pgd): the same kind of input for the three. A kernel still learning features keeps "
+             "moving its decision boundary and with it its adversarial examples; one that has gone lazy keeps both. "
+             "Measured at the default size (2000 images, 30 epochs at a constant lr) on seeds 0-4: over the second "
+             "half of training the standard kernel moves 0.008-0.014 per epoch (velocity 1 - S(K_t, K_t-1)), the "
+             "FGSM kernel 0.006-0.009 and the PGD kernel 0.005-0.009, less on every seed, but on seed 3 the FGSM "
+             "kernel only by 0.0007 (SE 0.0009); 'adversarial' training at eps 1e-6 (standard training by another "
+             "name) moves 0.010-0.013 (seeds 0, 1). And standard training, fitting the images, spreads its "
+             "spectrum: it ends with 2.5-4.2x (FGSM) and 2.6-7.3x (PGD) more mass outside the top %.0f eigenvalues "
+             "than adversarial training, the eps-1e-6 control with 0.92-1.11x. Both are the paper's findings; "
+             "neither is checked as a claim, because each needs the dynamics at their default size (about a minute "
+             "of training per seed on one core, not separated from training noise below it), more than the test "
+             "suite's time budget has for three seeds and the control, and the settling misses on one seed in "
+             "five. The settling epoch (velocity below %.3g from then on) is reported too, but at a constant lr "
+             "the SGD noise keeps every kernel near that level. With the standard kernel on the clean batch "
+             "(kernel_inputs = training, the issue's reading) it moves least of the three (0.005 against "
+             "0.006-0.007 on seed 0): what keeps moving under standard training is its adversarial examples.",
+             static_cast<double>(o.dynamics.kernel_batch), static_cast<double>(o.dynamics.top_k),
+             o.dynamics.settle_velocity);
 }
 
 // Θ(x, X) of the infinite-width ReLU NTK in the inputs' precision (float32: attacks and input
@@ -437,7 +462,8 @@ double correlation(const at::Tensor& a, const at::Tensor& b) {
 }
 
 // Experiment 2: usefulness and robustness of each eigen-feature, for depth L and the deep net.
-EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, const Dataset& test, StudyResult& result) {
+EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, const Dataset& test, uint64_t seed,
+                                StudyResult& result) {
   const double eps = o.transfer.claim_eps;
   Table profiles("eigen_features",
                  {text_key("architecture"), integer_key("feature"), value("eigenvalue"), value("usefulness"),
@@ -470,7 +496,11 @@ EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, co
     by_depth.push_back(profile);
   }
   EigenOutcome out;
-  const at::Tensor& robustness = by_depth[0].robustness;
+  at::Tensor robustness = by_depth[0].robustness;
+  if (o.eigen.ranking == "shuffled") {
+    at::Generator gen = make_generator(seed, "eigen/ranking");
+    robustness = robustness.index_select(0, torch::randperm(robustness.size(0), gen, torch::kInt64));
+  }
   const int64_t k = o.eigen.top_k;
   // Each feature's robustness is a proportion over the test points; the mean over k features of
   // them has at most the standard error of one of them, taken as the claim's allowance.
@@ -516,14 +546,22 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
                   value("similarity_to_final"), value("velocity"), value("radius_full"), value("angle_full"),
                   value("radius_top"), value("angle_top"), value("radius_bottom"), value("angle_bottom"),
                   value("top_mass")},
-                 claim_text("The empirical NTK (trace over outputs) of the CNN on %.0f fixed test images (moved by the "
-                            "training attack when training adversarially), after every epoch; top = its top-%.0f "
-                            "eigenspace.",
-                            static_cast<double>(o.kernel_batch), static_cast<double>(o.top_k)));
-  Table summary("dynamics_summary", {text_key("training"), value("settling_epoch"), value("final_top_mass"),
-                                     value("clean_accuracy"), value("pgd_accuracy")},
-                claim_text("settling_epoch: the first epoch from which the velocity stays below %.3g.", o.settle_velocity));
+                 claim_text("The empirical NTK (trace over outputs) of the CNN on %.0f fixed test images (kernel "
+                            "inputs: ",
+                            static_cast<double>(o.kernel_batch)) +
+                     o.kernel_inputs + claim_text("), after every epoch; top = its top-%.0f eigenspace.",
+                                                  static_cast<double>(o.top_k)));
+  Table summary("dynamics_summary",
+                {text_key("training"), value("settling_epoch"), value("late_velocity"), value("late_velocity_se"),
+                 value("final_top_mass"), value("standard_outside_top_over_this"), value("clean_accuracy"),
+                 value("pgd_accuracy")},
+                claim_text("settling_epoch: the first epoch from which the velocity stays below %.3g; late_velocity: "
+                           "its mean over the second half of training (SE over those epochs); "
+                           "standard_outside_top_over_this: standard training's final mass outside the top-%.0f "
+                           "eigenvalues over this training's.",
+                           o.settle_velocity, static_cast<double>(o.top_k)));
   summary.in_report = true;
+  double standard_outside_top = 0;  // the first training's
   for (const std::string training : {"standard", "FGSM", "PGD"}) {
     TrainOptions options = o.image.training_options();
     options.adversarial.box = train.box;
@@ -536,12 +574,25 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
     ImageClassifier model = build<ImageClassifier>("dynamics", spec, ctx);
     const torch::nn::AnyModule any(model);
     const Victim victim = make_victim(forward_of(any), train.box);
+    // The authors' code takes every training's kernel on PGD examples of the batch against the
+    // current weights: the same kind of input for the three, where a kernel that still moves
+    // its decision boundary also moves its adversarial examples. Their PGD starts at the clean
+    // images, as there, so that the batch moves only when the weights do.
+    AdversarialTraining kernel_probe = options.adversarial;
+    if (o.kernel_inputs == "pgd") {
+      kernel_probe.method = "pgd";
+      kernel_probe.eps = o.kernel_eps;
+      kernel_probe.steps = o.pgd_steps;
+    }
+    AttackSpec kernel_attack = kernel_probe.attack_at(kernel_probe.eps);
+    if (o.kernel_inputs == "pgd") kernel_attack.random_start = RandomStart::None;
+    const bool moved = o.kernel_inputs == "pgd" || (o.kernel_inputs == "training" && options.adversarial.enabled());
     std::vector<at::Tensor> kernels;
     const auto kernel_now = [&](int64_t epoch) {
       at::Tensor x = batch.inputs;
-      if (options.adversarial.enabled()) {
+      if (moved) {
         at::Generator gen = make_generator(ctx.seed, ("dynamics/" + training + "/" + std::to_string(epoch)).c_str());
-        x = run_attack(victim, x, batch.labels, options.adversarial.attack_at(o.eps), gen);
+        x = run_attack(victim, x, batch.labels, kernel_attack, gen);
       }
       kernels.push_back(empirical_ntk(any, x, NtkForm::Trace).to(torch::kFloat64).cpu());
     };
@@ -553,7 +604,11 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
     for (const KernelEpoch& r : rows)
       dynamics.add({training, r.epoch, r.similarity_to_first, r.similarity_to_final, r.velocity, r.full.radius,
                     r.full.angle, r.top.radius, r.top.angle, r.bottom.radius, r.bottom.angle, r.top_mass});
-    summary.add({training, static_cast<double>(settling_epoch(rows, o.settle_velocity)), rows.back().top_mass,
+    const Estimate late = sample_mean(late_velocities(rows));
+    const double outside_top = 1 - rows.back().top_mass;
+    if (training == "standard") standard_outside_top = outside_top;
+    summary.add({training, static_cast<double>(settling_epoch(rows, o.settle_velocity)), late.value, late.se,
+                 rows.back().top_mass, standard_outside_top / outside_top,
                  accuracy(victim.forward, probe.inputs, probe.labels),
                  robust_accuracy(victim, probe, pgd.at(o.eps), ctx.seed, "dynamics/" + training)});
     // The all-pairs similarity S(K_s, K_t) of the epochs' kernels.
@@ -637,7 +692,7 @@ StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
                                       narrow.white_box.value, narrow.noise.value);
   result.claims = {lazy_claim, narrow_claim};
 
-  const EigenOutcome eigen = run_eigen_features(o, train, test.first(o.eigen.test_size), result);
+  const EigenOutcome eigen = run_eigen_features(o, train, test.first(o.eigen.test_size), ctx.seed, result);
   Claim top = claim_exceeds("robust eigen-features sit at the top of the spectrum",
                             claim_text("top-%.0f features' mean robustness - the rest's", static_cast<double>(o.eigen.top_k)),
                             independent_difference(eigen.top, eigen.rest), v.min_top_robustness_margin);
@@ -646,8 +701,7 @@ StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
                              eigen.robustness_correlation);
   result.claims.push_back(top);
 
-  // Reported, not claimed: at this CPU budget neither the earlier settling nor the extra top mass
-  // holds on every seed at test size (the explanation says what was measured).
+  // Reported, not claimed (the explanation says why and what was measured).
   if (o.dynamics.enabled) run_dynamics(o.dynamics, ctx, result);
   return result;
 }

@@ -1,8 +1,9 @@
 """The reference libraries' attacks on a robustlab model, on the test images robustlab attacked,
 written as JSON for tests/test_oracles.cpp to compare with robustlab's numbers:
-    reference_attacks.py MODEL.pt PER_EXAMPLE.csv OUT.json
+    reference_attacks.py MODEL.pt PER_EXAMPLE.csv OUT.json AUTO_EXAMPLES
 PER_EXAMPLE.csv is robustlab attack's --per-example output: it names the test images (their
-positions in the test file) and the radii (linf attacks: fgsm rows; l2: fgm rows). Pinned:
+positions in the test file) and the radii (linf attacks: fgsm rows; l2: fgm rows). AutoAttack
+runs on the first AUTO_EXAMPLES of them, as robustlab's auto does with --examples AUTO_EXAMPLES. Pinned:
 torchattacks 3.5.1, adversarial-robustness-toolbox 1.20.1 (scripts/reference-libraries.sh).
 """
 import csv
@@ -19,7 +20,7 @@ import fashion_mnist
 import robustlab_model
 
 torch.set_num_threads(1)
-model_path, per_example_path, out_path = sys.argv[1:4]
+model_path, per_example_path, out_path, auto_examples = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 model = robustlab_model.load(model_path)
 
 rows = list(csv.DictReader(open(per_example_path)))
@@ -32,9 +33,9 @@ x, y = images[indices], labels[indices]
 assert [int(r["label"]) for r in rows if (r["attack"], r["eps"]) == first] == y.tolist()
 
 
-def accuracy(x_adv):
+def accuracy(x_adv, labels=y):
     with torch.no_grad():
-        return (model(x_adv).argmax(1) == y).double().mean().item()
+        return (model(x_adv).argmax(1) == labels).double().mean().item()
 
 
 def predictions(x_adv):
@@ -66,8 +67,9 @@ for eps in linf_eps:
     r["apgd_t"] = accuracy(torchattacks.APGDT(model, norm="Linf", eps=eps, steps=20, n_restarts=1, n_classes=10,
                                               seed=0)(x, y))
     r["square"] = accuracy(torchattacks.Square(model, norm="Linf", eps=eps, n_queries=1000, n_restarts=1, seed=0)(x, y))
+    x_auto, y_auto = x[:auto_examples], y[:auto_examples]
     r["autoattack"] = accuracy(torchattacks.AutoAttack(model, norm="Linf", eps=eps, version="standard", n_classes=10,
-                                                       seed=0)(x, y))
+                                                       seed=0)(x_auto, y_auto), y_auto)
     results["linf"][repr(eps)] = r
 for eps in l2_eps:
     r = {}

@@ -71,6 +71,15 @@ at::Tensor kernel_similarity_matrix(const std::vector<at::Tensor>& kernels) {
   return s;
 }
 
+std::vector<double> late_velocities(const std::vector<KernelEpoch>& dynamics) {
+  std::vector<double> out;
+  if (dynamics.empty()) return out;
+  const int64_t from = dynamics.back().epoch / 2 + 1;
+  for (const KernelEpoch& e : dynamics)
+    if (e.epoch >= from) out.push_back(e.velocity);
+  return out;
+}
+
 int64_t settling_epoch(const std::vector<KernelEpoch>& dynamics, double threshold) {
   int64_t settled = dynamics.empty() ? 0 : dynamics.back().epoch + 1;
   for (auto it = dynamics.rbegin(); it != dynamics.rend() && it->epoch > 0 && it->velocity < threshold; ++it)
