@@ -60,13 +60,14 @@ void compare_with_references(const std::string& name, const std::string& extra_t
   const std::string dir = fresh_dir("oracles_" + name);
   fs::create_directories(dir);
   const std::string config = dir + "/mlp.toml";
-  write_text(config, "[data]\ntrain_size = 10000\nvalidation_size = 500\ntest_size = 500\n"
+  const int examples = 500, auto_examples = 250;
+  write_text(config, "[data]\ntrain_size = 10000\nvalidation_size = 500\ntest_size = " + std::to_string(examples) + "\n"
                      "[model]\narchitecture = \"mlp\"\nhidden = [128]\n[train]\nepochs = 5\n");
   ASSERT_EQ(run_robustlab("train " + config + " -q --threads 1 --out " + dir + "/run" + extra_training).code, 0);
   const std::string model = dir + "/run/model.pt";
   const std::string attack = "attack --model " + model + " -q --threads 1 --examples ";
   const std::string linf = " --eps 0.03,0.06,0.1", l2 = " --eps 0.5,1,1.5";
-  const std::string all = "500 ", auto_examples = "250";
+  const std::string all = std::to_string(examples) + " ", auto_n = std::to_string(auto_examples);
   for (const auto& [args, csv] : std::vector<std::pair<std::string, std::string>>{
            {all + "--attack fgsm" + linf + " --per-example " + dir + "/fgsm.csv", "fgsm_rows.csv"},
            {all + "--attack fgm" + l2 + " --per-example " + dir + "/fgm.csv", "fgm_rows.csv"},
@@ -76,7 +77,7 @@ void compare_with_references(const std::string& name, const std::string& extra_t
            {all + "--attack pgd-l2 --random-start ball --steps 10" + l2, "pgd_l2_rs.csv"},
            {all + "--attack apgd-ce --steps 20 --attack apgd-t --targets 9" + linf, "apgd.csv"},
            {all + "--attack square --queries 1000" + linf, "square.csv"},
-           {auto_examples + " --attack auto --queries 5000" + linf, "auto.csv"}}) {
+           {auto_n + " --attack auto --queries 5000" + linf, "auto.csv"}}) {
     const Result r = run_robustlab(attack + args + " --out " + dir + "/" + csv);
     ASSERT_EQ(r.code, 0) << args << ": " << r.output;
   }
@@ -90,10 +91,11 @@ void compare_with_references(const std::string& name, const std::string& extra_t
     while (std::getline(fgm, line)) out << line << "\n";
   }
   const Result reference = run_command("cd " + kOracles + " && " + oracle_python() + " reference_attacks.py " + model + " " +
-                                       dir + "/examples.csv " + dir + "/reference.json " + auto_examples);
+                                       dir + "/examples.csv " + dir + "/reference.json " + auto_n);
   ASSERT_EQ(reference.code, 0) << reference.output;
   const nlohmann::json ref = read_json(dir + "/reference.json");
-  ASSERT_EQ(ref["examples"], 500);
+  ASSERT_EQ(ref["examples"], examples);
+  ASSERT_EQ(ref["auto_examples"], auto_examples);
 
   auto ours = [&](const std::string& csv, const std::string& attack_name, double eps) {
     return accuracies(dir + "/" + csv).at({attack_name, eps});

@@ -5,9 +5,15 @@
 
 namespace robustlab {
 
+namespace {
+// Half an example of n: the least standard error an accuracy over n examples is given, so that 0
+// and 1 keep an allowance.
+double half_example(int64_t n) { return 0.5 / static_cast<double>(std::max<int64_t>(n, 1)); }
+}  // namespace
+
 Estimate proportion(double p, int64_t n) {
   const double count = static_cast<double>(std::max<int64_t>(n, 1));
-  return {p, std::max(std::sqrt(std::max(p * (1 - p), 0.0) / count), 0.5 / count), n};
+  return {p, std::max(std::sqrt(std::max(p * (1 - p), 0.0) / count), half_example(n)), n};
 }
 
 Estimate independent_difference(const Estimate& a, const Estimate& b) {
@@ -29,7 +35,7 @@ Estimate sample_mean(const std::vector<double>& values) {
 Estimate paired_difference(const at::Tensor& a, const at::Tensor& b) {
   const at::Tensor d = (a.to(torch::kFloat64) - b.to(torch::kFloat64)).flatten().cpu().contiguous();
   Estimate e = sample_mean(std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel()));
-  e.se = std::max(e.se, 0.5 / static_cast<double>(std::max<int64_t>(e.n, 1)));
+  e.se = std::max(e.se, half_example(e.n));
   return e;
 }
 

@@ -144,8 +144,8 @@ struct DynamicsSetting {
     f.field("kernel_batch", kernel_batch, "test images the empirical NTK is computed on after every epoch", {2, 2000});
     f.field("kernel_inputs", kernel_inputs,
             "the kernel batch as the kernel sees it: pgd (every training's kernel on the batch's PGD examples against "
-            "the current weights, at kernel_eps), training (moved by the training's own attack; clean for standard) "
-            "or clean",
+            "the current weights: pgd_steps steps at kernel_eps from the clean images), training (moved by the "
+            "training's own attack; clean for standard) or clean",
             {"pgd", "training", "clean"});
     f.field("kernel_eps", kernel_eps, "kernel_inputs = pgd: l-inf radius of the kernel batch's PGD examples", {1e-9});
     f.field("top_k", top_k, "k of the top eigenspace", {1});
@@ -274,15 +274,16 @@ std::string explanation(const NtkRobustness& o) {
              "**Kernel dynamics** (measured, not claimed). The paper finds that a CNN's empirical NTK settles (goes "
              "lazy) earlier under adversarial training and keeps more of its mass in its top eigenspace. Here the "
              "small CNN's kernel (trace over the 10 outputs) on a fixed batch of %.0f test images is followed over "
-             "the epochs of standard, FGSM and PGD training, with every quantity the paper plots. As in the authors' "
-             "code, every training's kernel is taken on PGD examples of the batch against the current weights "
-             "(kernel_inputs = pgd): the same kind of input for the three. A kernel still learning features keeps "
-             "moving its decision boundary and with it its adversarial examples; one that has gone lazy keeps both. "
+             "the epochs of standard, FGSM and PGD training, with every quantity the paper plots. By default "
+             "(kernel_inputs = pgd), as in the authors' code, every training's kernel is taken on PGD examples of "
+             "the batch against the current weights: the same kind of input for the three. A kernel still learning "
+             "features keeps moving its decision boundary and with it its adversarial examples; one that has gone "
+             "lazy keeps both. "
              "Measured at the default size (2000 images, 30 epochs at a constant lr) on seeds 0-4: over the second "
              "half of training the standard kernel moves 0.008-0.014 per epoch (velocity 1 - S(K_t, K_t-1)), the "
              "FGSM kernel 0.006-0.009 and the PGD kernel 0.005-0.009, less on every seed, but on seed 3 the FGSM "
-             "kernel only by 0.0007 (SE 0.0009); 'adversarial' training at eps 1e-6 (standard training by another "
-             "name) moves 0.010-0.013 (seeds 0, 1). And standard training, fitting the images, spreads its "
+             "kernel only by 0.0007 (within the epochs' spread); 'adversarial' training at eps 1e-6 (standard "
+             "training by another name) moves 0.010-0.013 (seeds 0, 1). And standard training, fitting the images, spreads its "
              "spectrum: it ends with 2.5-4.2x (FGSM) and 2.6-7.3x (PGD) more mass outside the top %.0f eigenvalues "
              "than adversarial training, the eps-1e-6 control with 0.92-1.11x. Both are the paper's findings; "
              "neither is checked as a claim, because each needs the dynamics at their default size (about a minute "
@@ -499,7 +500,8 @@ EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, co
   at::Tensor robustness = by_depth[0].robustness;
   if (o.eigen.ranking == "shuffled") {
     at::Generator gen = make_generator(seed, "eigen/ranking");
-    robustness = robustness.index_select(0, torch::randperm(robustness.size(0), gen, torch::kInt64));
+    robustness = robustness.index_select(
+        0, torch::randperm(robustness.size(0), gen, torch::kInt64).to(robustness.device()));
   }
   const int64_t k = o.eigen.top_k;
   // Each feature's robustness is a proportion over the test points; the mean over k features of
@@ -556,8 +558,8 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
                  value("final_top_mass"), value("standard_outside_top_over_this"), value("clean_accuracy"),
                  value("pgd_accuracy")},
                 claim_text("settling_epoch: the first epoch from which the velocity stays below %.3g; late_velocity: "
-                           "its mean over the second half of training (SE over those epochs); "
-                           "standard_outside_top_over_this: standard training's final mass outside the top-%.0f "
+                           "its mean over the second half of training (SE: the epochs' spread / sqrt(count), as if "
+                           "they were independent); standard_outside_top_over_this: standard training's final mass outside the top-%.0f "
                            "eigenvalues over this training's.",
                            o.settle_velocity, static_cast<double>(o.top_k)));
   summary.in_report = true;

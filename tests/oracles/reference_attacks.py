@@ -31,6 +31,7 @@ l2_eps = sorted({float(r["eps"]) for r in rows if r["attack"] == "fgm" and float
 images, labels = fashion_mnist.test_set()
 x, y = images[indices], labels[indices]
 assert [int(r["label"]) for r in rows if (r["attack"], r["eps"]) == first] == y.tolist()
+assert 0 < auto_examples <= len(indices), f"AUTO_EXAMPLES {auto_examples}: the per-example file names {len(indices)}"
 
 
 def accuracy(x_adv, labels=y):
@@ -52,7 +53,7 @@ def art_accuracy(x_adv):
     return float((art_model.predict(x_adv).argmax(1) == y_np).mean())
 
 
-results = {"clean": accuracy(x), "examples": len(indices), "linf": {}, "l2": {}}
+results = {"clean": accuracy(x), "examples": len(indices), "auto_examples": auto_examples, "linf": {}, "l2": {}}
 for eps in linf_eps:
     np.random.seed(0)
     r = {}
