@@ -422,9 +422,12 @@ std::map<std::string, TransferOutcome> run_transfer(const NtkRobustness& o, cons
     }();
     nets.add({name, static_cast<double>(net_setting.width), e.summary.clean_accuracy, parameter_distance(*net, start),
               similarity, agreement});
+    std::map<std::pair<std::string, double>, double> accuracy_on;  // per source and eps
     for (double r : eps) {
-      for (const std::string source : {"kernel FGSM", "kernel PGD", "random signs"})
-        transfer.add({name, source, r, accuracy(victim.forward, perturbed[{source, r}], test.labels)});
+      for (const std::string source : {"kernel FGSM", "kernel PGD", "random signs"}) {
+        accuracy_on[{source, r}] = accuracy(victim.forward, perturbed[{source, r}], test.labels);
+        transfer.add({name, source, r, accuracy_on[{source, r}]});
+      }
       transfer.add({name, std::string("white-box PGD"), r, e.worst_case("linf", r).value});
     }
     const double c = o.transfer.claim_eps;
@@ -434,7 +437,7 @@ std::map<std::string, TransferOutcome> run_transfer(const NtkRobustness& o, cons
     t.behind_kernel = paired_difference(on_kernel, kernel_fooled);
     t.white_box = e.worst_case("linf", c);
     t.above_white_box = on_kernel - e.robust_at("linf", c).cpu();
-    t.noise = proportion(accuracy(victim.forward, perturbed[{"random signs", c}], test.labels), test.size());
+    t.noise = proportion(accuracy_on.at({"random signs", c}), test.size());
     e.summary.metrics = {{"accuracy_on_kernel_pgd", t.on_kernel_pgd.value},
                          {"kernel_own_accuracy", kernel_fooled.mean().item<double>()},
                          {"white_box_pgd", t.white_box.value},
@@ -580,14 +583,15 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
     // current weights: the same kind of input for the three, where a kernel that still moves
     // its decision boundary also moves its adversarial examples. Their PGD starts at the clean
     // images, as there, so that the batch moves only when the weights do.
-    AdversarialTraining kernel_probe = options.adversarial;
+    AttackSpec kernel_attack = options.adversarial.attack_at(o.eps);  // kernel_inputs = training
     if (o.kernel_inputs == "pgd") {
-      kernel_probe.method = "pgd";
-      kernel_probe.eps = o.kernel_eps;
-      kernel_probe.steps = o.pgd_steps;
+      AdversarialTraining probe = options.adversarial;
+      probe.method = "pgd";
+      probe.eps = o.kernel_eps;
+      probe.steps = o.pgd_steps;
+      kernel_attack = probe.attack_at(o.kernel_eps);
+      kernel_attack.random_start = RandomStart::None;
     }
-    AttackSpec kernel_attack = kernel_probe.attack_at(kernel_probe.eps);
-    if (o.kernel_inputs == "pgd") kernel_attack.random_start = RandomStart::None;
     const bool moved = o.kernel_inputs == "pgd" || (o.kernel_inputs == "training" && options.adversarial.enabled());
     std::vector<at::Tensor> kernels;
     const auto kernel_now = [&](int64_t epoch) {
