@@ -160,6 +160,7 @@ struct Verify {
   double min_noise_margin = 0.1;
   double min_top_robustness_margin = 0.1;
   double min_narrow_transfer_gap = 0.05;
+  double min_outside_top_ratio = 1.8;
 
   void fields(Fields& f) {
     f.field("max_lazy_transfer_gap", max_lazy_transfer_gap,
@@ -173,6 +174,10 @@ struct Verify {
             {0, 1});
     f.field("min_top_robustness_margin", min_top_robustness_margin,
             "top-k eigen-features' mean robustness at least this above the rest's", {0, 1});
+    f.field("min_outside_top_ratio", min_outside_top_ratio,
+            "kernel dynamics: standard training's kernel mass outside the top dynamics.top_k eigenvalues (mean over "
+            "the second half of training) at least this many times FGSM training's and PGD training's",
+            {1});
   }
 };
 
@@ -271,29 +276,38 @@ std::string explanation(const NtkRobustness& o) {
              static_cast<double>(o.eigen.top_k), static_cast<double>(o.eigen.top_k + 1),
              static_cast<double>(o.eigen.count)) +
          claim_text(
-             "**Kernel dynamics** (measured, not claimed). The paper finds that a CNN's empirical NTK settles (goes "
-             "lazy) earlier under adversarial training and keeps more of its mass in its top eigenspace. Here the "
-             "small CNN's kernel (trace over the 10 outputs) on a fixed batch of %.0f test images is followed over "
-             "the epochs of standard, FGSM and PGD training, with every quantity the paper plots. By default "
-             "(kernel_inputs = pgd), as in the authors' code, every training's kernel is taken on PGD examples of "
-             "the batch against the current weights: the same kind of input for the three. A kernel still learning "
-             "features keeps moving its decision boundary and with it its adversarial examples; one that has gone "
-             "lazy keeps both. "
-             "Measured at the default size (2000 images, 30 epochs at a constant lr) on seeds 0-4: over the second "
-             "half of training the standard kernel moves 0.008-0.014 per epoch (velocity 1 - S(K_t, K_t-1)), the "
-             "FGSM kernel 0.006-0.009 and the PGD kernel 0.005-0.009, less on every seed, but on seed 3 the FGSM "
-             "kernel only by 0.0007 (within the epochs' spread); 'adversarial' training at eps 1e-6 (standard "
-             "training by another name) moves 0.010-0.013 (seeds 0, 1). And standard training, fitting the images, spreads its "
-             "spectrum: it ends with 2.5-4.2x (FGSM) and 2.6-7.3x (PGD) more mass outside the top %.0f eigenvalues "
-             "than adversarial training, the eps-1e-6 control with 0.92-1.11x. Both are the paper's findings; "
-             "neither is checked as a claim, because each needs the dynamics at their default size (about a minute "
-             "of training per seed on one core, not separated from training noise below it), more than the test "
-             "suite's time budget has for three seeds and the control, and the settling misses on one seed in "
-             "five. The settling epoch (velocity below %.3g from then on) is reported too, but at a constant lr "
-             "the SGD noise keeps every kernel near that level. With the standard kernel on the clean batch "
-             "(kernel_inputs = training, the issue's reading) it moves least of the three (0.005 against "
-             "0.006-0.007 on seed 0): what keeps moving under standard training is its adversarial examples.",
-             static_cast<double>(o.dynamics.kernel_batch), static_cast<double>(o.dynamics.top_k),
+             "**Kernel dynamics.** The paper finds that a CNN's empirical NTK settles (goes lazy) earlier under "
+             "adversarial training and keeps more of its mass in its top eigenspace. Here the small CNN's kernel "
+             "(trace over the 10 outputs) on a fixed batch of %.0f test images is followed over the epochs of "
+             "standard, FGSM and PGD training, with every quantity the paper plots. By default (kernel_inputs = "
+             "pgd), as in the authors' code, every training's kernel is taken on PGD examples of the batch against "
+             "the current weights: the same kind of input for the three. A kernel still learning features keeps "
+             "moving its decision boundary and with it its adversarial examples; one that has gone lazy keeps both. "
+             "Top mass (claimed): standard training, fitting the images, spreads its kernel's spectrum, while "
+             "adversarial training keeps the mass in a few directions. The claim: over the second half of training "
+             "the standard kernel holds on average at least %.2g times the mass outside its top %.0f eigenvalues "
+             "that the FGSM and the PGD kernels hold (the mean over epochs, because one epoch's spectrum moves with "
+             "its last SGD steps: at the last epoch alone an eps-1e-6 control reached 2.6x once). Measured: "
+             "2.6-4.5x (FGSM) and 3.4-8.1x (PGD) at the default size (2000 images, 30 epochs at a constant lr, "
+             "seeds 0-4), 2.5-4.7x and 3.1-6.2x at test size (500 images, 10 epochs in batches of 32, the same 16 "
+             "steps an epoch, seeds 0-5); 'adversarial' training at eps 1e-6 (standard training by another name, "
+             "the mechanism test) holds 0.94-1.20x (default size, seeds 0-2) and 0.76-1.28x (test size, seeds "
+             "0-5). The ratio is one run's and has no standard error; its margin sits in the gap between those "
+             "ranges. "
+             "Settling (measured, not claimed): over the second half of training at the default size the standard "
+             "kernel moves 0.008-0.014 per epoch (velocity 1 - S(K_t, K_t-1)), the FGSM kernel 0.006-0.009 and the "
+             "PGD kernel 0.005-0.009, less on every seed, but on seed 3 the FGSM kernel only by 0.0007 (within the "
+             "epochs' spread; at 45 epochs by 0.0015, SE 0.0006); the eps-1e-6 control moves 0.010-0.013 (seeds "
+             "0, 1). It is not claimed: at test size the epochs' noise hides it (late velocities 0.014-0.030, the "
+             "differences within 1-3 SE), the default size costs about a minute of training per seed, more than "
+             "the test suite's time budget has for three seeds and the control, and even there it misses on one "
+             "seed in five at 30 epochs. The settling epoch (velocity below %.3g from then on) is reported too, "
+             "but at a constant lr the SGD noise keeps every kernel near that level. With the standard kernel on "
+             "the clean batch (kernel_inputs = training, the issue's reading) it moves least of the three (0.005 "
+             "against 0.006-0.007 on seed 0): what keeps moving under standard training is its adversarial "
+             "examples.",
+             static_cast<double>(o.dynamics.kernel_batch), o.verify.min_outside_top_ratio,
+             static_cast<double>(o.dynamics.top_k),
              o.dynamics.settle_velocity);
 }
 
@@ -538,8 +552,10 @@ EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, co
   return out;
 }
 
-// Experiment 3: the small CNN trained three ways, its empirical NTK after every epoch.
-void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& result) {
+// Experiment 3: the small CNN trained three ways, its empirical NTK after every epoch. Returns
+// standard training's mass outside the top-k eigenvalues (over the second half of training) over
+// each training's (1 for standard), keyed by training.
+std::map<std::string, double> run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& result) {
   const ImageTask task = load_image_task(o.image.data);
   const Dataset train = task.train().to(ctx.device);
   const Dataset batch = task.test().first(o.kernel_batch).to(ctx.device);
@@ -558,15 +574,18 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
                                                   static_cast<double>(o.top_k)));
   Table summary("dynamics_summary",
                 {text_key("training"), value("settling_epoch"), value("late_velocity"), value("late_velocity_se"),
-                 value("final_top_mass"), value("standard_outside_top_over_this"), value("clean_accuracy"),
+                 value("final_top_mass"), value("late_outside_top"), value("standard_outside_top_over_this"),
+                 value("clean_accuracy"),
                  value("pgd_accuracy")},
                 claim_text("settling_epoch: the first epoch from which the velocity stays below %.3g; late_velocity: "
                            "its mean over the second half of training (SE: the epochs' spread / sqrt(count), as if "
-                           "they were independent); standard_outside_top_over_this: standard training's final mass outside the top-%.0f "
-                           "eigenvalues over this training's.",
+                           "they were independent); late_outside_top: the mass outside the top-%.0f eigenvalues, "
+                           "1 - top_mass, averaged over the same epochs; standard_outside_top_over_this: standard "
+                           "training's late_outside_top over this training's.",
                            o.settle_velocity, static_cast<double>(o.top_k)));
   summary.in_report = true;
   double standard_outside_top = 0;  // the first training's
+  std::map<std::string, double> outside_top_ratio;
   for (const std::string training : {"standard", "FGSM", "PGD"}) {
     TrainOptions options = o.image.training_options();
     options.adversarial.box = train.box;
@@ -610,11 +629,17 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
     for (const KernelEpoch& r : rows)
       dynamics.add({training, r.epoch, r.similarity_to_first, r.similarity_to_final, r.velocity, r.full.radius,
                     r.full.angle, r.top.radius, r.top.angle, r.bottom.radius, r.bottom.angle, r.top_mass});
-    const Estimate late = sample_mean(late_velocities(rows));
-    const double outside_top = 1 - rows.back().top_mass;
+    std::vector<double> late_velocity, late_outside_top;
+    for (const KernelEpoch& r : late_epochs(rows)) {
+      late_velocity.push_back(r.velocity);
+      late_outside_top.push_back(1 - r.top_mass);
+    }
+    const Estimate late = sample_mean(late_velocity);
+    const double outside_top = sample_mean(late_outside_top).value;
     if (training == "standard") standard_outside_top = outside_top;
+    outside_top_ratio[training] = standard_outside_top / outside_top;
     summary.add({training, static_cast<double>(settling_epoch(rows, o.settle_velocity)), late.value, late.se,
-                 rows.back().top_mass, standard_outside_top / outside_top,
+                 rows.back().top_mass, outside_top, outside_top_ratio[training],
                  accuracy(victim.forward, probe.inputs, probe.labels),
                  robust_accuracy(victim, probe, pgd.at(o.eps), ctx.seed, "dynamics/" + training)});
     // The all-pairs similarity S(K_s, K_t) of the epochs' kernels.
@@ -654,6 +679,7 @@ void run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& 
     if (y == "velocity") f.log_y = true;
     result.figures.push_back(f);
   }
+  return outside_top_ratio;
 }
 
 StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
@@ -707,8 +733,22 @@ StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
                              eigen.robustness_correlation);
   result.claims.push_back(top);
 
-  // Reported, not claimed (the explanation says why and what was measured).
-  if (o.dynamics.enabled) run_dynamics(o.dynamics, ctx, result);
+  if (!o.dynamics.enabled) return result;
+  // Standard training spreads its kernel's spectrum as it fits the images; adversarial training
+  // keeps the mass in the top eigenspace. The settling is reported, not claimed (the explanation
+  // says why).
+  const std::map<std::string, double> outside_top_ratio = run_dynamics(o.dynamics, ctx, result);
+  Claim concentrated{"adversarial training concentrates its kernel's mass in the top eigenspace",
+                     claim_text("standard training's kernel mass outside the top-%.0f eigenvalues (mean over the "
+                                "second half of training) >= %.2g x FGSM training's and PGD training's",
+                                static_cast<double>(o.dynamics.top_k), v.min_outside_top_ratio),
+                     "", true};
+  for (const std::string training : {"FGSM", "PGD"}) {
+    const double ratio = outside_top_ratio.at(training);
+    concentrated.measured += (concentrated.measured.empty() ? "" : "; ") + training + claim_text(" %.2f x", ratio);
+    concentrated.pass = concentrated.pass && ratio >= v.min_outside_top_ratio;
+  }
+  result.claims.push_back(concentrated);
   return result;
 }
 

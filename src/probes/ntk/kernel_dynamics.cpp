@@ -71,12 +71,12 @@ at::Tensor kernel_similarity_matrix(const std::vector<at::Tensor>& kernels) {
   return s;
 }
 
-std::vector<double> late_velocities(const std::vector<KernelEpoch>& dynamics) {
-  std::vector<double> out;
+std::vector<KernelEpoch> late_epochs(const std::vector<KernelEpoch>& dynamics) {
+  std::vector<KernelEpoch> out;
   if (dynamics.empty()) return out;
   const int64_t from = dynamics.back().epoch / 2 + 1;
   for (const KernelEpoch& e : dynamics)
-    if (e.epoch >= from) out.push_back(e.velocity);
+    if (e.epoch >= from) out.push_back(e);
   return out;
 }
 

@@ -31,9 +31,10 @@ std::vector<KernelEpoch> kernel_dynamics(const std::vector<at::Tensor>& kernels,
 // S(K_s, K_t) for every pair: [T+1, T+1].
 at::Tensor kernel_similarity_matrix(const std::vector<at::Tensor>& kernels);
 
-// The velocities of the second half of training, epochs ⌊T/2⌋ + 1 .. T: a kernel that has gone
-// lazy moves little per epoch there.
-std::vector<double> late_velocities(const std::vector<KernelEpoch>& dynamics);
+// The second half of training, epochs ⌊T/2⌋ + 1 .. T: a kernel that has gone lazy moves little
+// per epoch there, and its spectrum is read as the mean over these epochs rather than at the
+// last one alone (a single epoch's spectrum moves with the last SGD steps).
+std::vector<KernelEpoch> late_epochs(const std::vector<KernelEpoch>& dynamics);
 
 // The first epoch from which the velocity stays below `threshold` to the end (the kernel has
 // "gone lazy"); the last epoch + 1 when it never does.
