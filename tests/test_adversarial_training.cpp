@@ -120,7 +120,7 @@ StudyResult run_adversarial_study(const std::vector<std::string>& sets) {
 // lighter evaluation: one seed takes ~50 s on one thread. Batches of 64 give the 4 epochs the steps
 // the default's 5 epochs on 10000 images have (372 against 390): in batches of 128 the standard net
 // stopped at 0.78-0.82 clean accuracy, smooth enough to keep 0.12-0.20 at eps 0.1, and the claims
-// failed on seeds 4 and 8 of 0-9; in batches of 64 it keeps 0.07-0.14, and the gain is 0.45-0.52.
+// failed on seeds 4 and 8 of 0-9; in batches of 64 it keeps 0.07-0.14, and the gain is 0.44-0.52.
 const std::vector<std::string> kSmall = {"data.train_size=6000", "data.validation_size=300", "data.test_size=300",
                                          "train.epochs=4",        "train.batch_size=64",       "attack.queries=100",
                                          "attack.steps=10"};
