@@ -37,9 +37,10 @@ TEST(RobustNonrobustFeaturesClaims, HoldOnEverySeed) {
 }
 
 // Without a non-robust feature (α_v = 0) standard training has only u to learn: it learns u,
-// robustly, and claims 1 and 2 must fail.
+// robustly, and claims 1 and 2 must fail. Standard training does not see the adversarial keys, so
+// the PGD training here takes one step, which saves a third of the test's time and changes nothing it checks.
 TEST(RobustNonrobustFeaturesClaims, StandardTrainingClaimsFailWithoutTheNonRobustFeature) {
-  const auto r = run_study("robust-vs-nonrobust-features", with({"data.nonrobust_strength=0"}));
+  const auto r = run_study("robust-vs-nonrobust-features", with({"data.nonrobust_strength=0", "adversarial.pgd_steps=1"}));
   EXPECT_FALSE(claim_named(r, "standard training is accurate").pass) << claim_named(r, "standard training is accurate").measured;
   EXPECT_FALSE(claim_named(r, "standard training's adversarial").pass);
 }
