@@ -33,6 +33,13 @@ TEST(RobustNonrobustFeaturesClaims, HoldOnEverySeed) {
     ASSERT_NE(r.find_table("perturbation_projections"), nullptr);
     // PGD training's u-coefficient above standard training's, every seed.
     EXPECT_GT(metric(r, "pgd", "robust_coefficient"), metric(r, "standard", "robust_coefficient")) << r.seed;
+    // The one-step claim reads v where standard training has learned it: early in training (v's
+    // growth ends near step 90 of 600), neither at the first step nor at the end.
+    const std::string& one_step = claim_named(r, "one-step adversarial training").measured;
+    ASSERT_EQ(one_step.rfind("at step ", 0), 0u) << one_step;
+    const int learned = std::stoi(one_step.substr(8));
+    EXPECT_GT(learned, 20) << r.seed;
+    EXPECT_LT(learned, 300) << r.seed;
   }
 }
 
