@@ -5,7 +5,8 @@
 
 namespace robustlab {
 
-// weight [C, m, d], features [C, d] -> [C] float64.
+// weight [C, m, d], features [C, d] -> [C] float64, on the weight's device (reading it every step
+// does not wait for the GPU; features already there are not copied).
 at::Tensor feature_coefficients(const at::Tensor& weight, const at::Tensor& features);
 
 }  // namespace robustlab
