@@ -13,6 +13,7 @@ packages=(
   python3-torch                             # tests only: Python's torch.load reads our files, crafted files
   clang-14 libclang-rt-14-dev               # tests only: the fuzz targets (libFuzzer, ASan, UBSan)
   python3-venv python3-scipy python3-sklearn python3-tqdm  # tests only: the reference attack libraries
+  python3-packaging                         # tests only: adversarial-robustness-toolbox imports it
   gnuplot-nox                               # plots in reports
   dataset-fashion-mnist                     # the default real dataset
   libsqlite3-dev sqlite3                    # the sweeps' results store (sqlite3: the shell, to query it)
