@@ -5,8 +5,8 @@
 
 namespace robustlab {
 
-// weight [C, m, d], features [C, d] -> [C] float64, on the weight's device (reading it every step
-// does not wait for the GPU; features already there are not copied).
+// weight [C, m, d], features [C, d] -> [C] float64, on the weight's device (so a caller can keep
+// per-step readings there; features already on that device are not copied).
 at::Tensor feature_coefficients(const at::Tensor& weight, const at::Tensor& features);
 
 }  // namespace robustlab

@@ -217,10 +217,8 @@ StudyResult run(const RobustNonrobustFeatures& o, const RunContext& ctx) {
   std::map<std::string, Evaluation> evaluations;
   std::map<std::string, at::Tensor> u_coef, v_coef;
   std::map<std::string, std::pair<double, double>> projected;
-  // Mean v-coefficient after every step, kept on the device until training ends.
   const at::Tensor nonrobust_features = data.nonrobust_features.to(ctx.device);
-  std::map<std::string, std::vector<at::Tensor>> v_steps;
-  std::map<std::string, std::vector<double>> v_path;
+  std::map<std::string, std::vector<double>> v_path;  // mean v-coefficient after every step
   for (const std::string training : {"standard", "one-step", "pgd"}) {
     // The same initial filters for the three (common random numbers): what differs is the training.
     PatchCnn net = build<PatchCnn>("shared", model_options, ctx);
@@ -242,11 +240,10 @@ StudyResult run(const RobustNonrobustFeatures& o, const RunContext& ctx) {
       over_training.add({training, step, accuracy(victim.forward, probe_set.inputs, probe_set.labels),
                          robust_accuracy(victim, probe_set, pgd.at(eps), ctx.seed, "over-training/" + training)});
     };
-    options.after_step = [&, steps = &v_steps[training]] {
-      steps->push_back(feature_coefficients(net->weight, nonrobust_features).mean());
-    };
+    std::vector<at::Tensor> v_steps;  // on the device until training ends: no wait for it per step
+    options.after_step = [&] { v_steps.push_back(feature_coefficients(net->weight, nonrobust_features).mean()); };
     fit("shared", torch::nn::AnyModule(net), train_set.inputs, train_set.labels, options, ctx);
-    const at::Tensor path = torch::stack(v_steps[training]).cpu();
+    const at::Tensor path = torch::stack(v_steps).cpu();
     v_path[training].assign(path.data_ptr<double>(), path.data_ptr<double>() + path.numel());
     Evaluation e = evaluate(training, victim, test, o.attacks(), "linf", ctx.seed);
     u_coef[training] = feature_coefficients(net->weight, data.robust_features);
