@@ -205,8 +205,9 @@ TEST(Hardening, NothingIsTruncatedOrNonFiniteSilently) {
 TEST(Hardening, AFailingGnuplotCostsTheFiguresNotTheRun) {
   const std::string dir = fresh_dir("gnuplot");
   fs::create_directories(dir + "/bin");
-  for (const auto& [name, script] : {std::pair{"fails", "#!/bin/sh\ncat >/dev/null\nexit 1\n"},
-                                     std::pair{"silent", "#!/bin/sh\ncat >/dev/null\nexit 0\n"}}) {
+  for (const auto& [name, script] :
+       {std::pair{"fails", "#!/bin/sh\ncat >/dev/null\necho 'line 3: unknown terminal' >&2\nexit 1\n"},
+        std::pair{"silent", "#!/bin/sh\ncat >/dev/null\nexit 0\n"}}) {
     write_text(dir + "/bin/gnuplot", script);
     fs::permissions(dir + "/bin/gnuplot", fs::perms::owner_all);
     const std::string out = dir + "/" + name;
@@ -214,6 +215,9 @@ TEST(Hardening, AFailingGnuplotCostsTheFiguresNotTheRun) {
                                  " run feature-averaging --out " + out + small_fa());
     EXPECT_EQ(r.code, 0) << r.output;
     EXPECT_NE(r.output.find("not drawn"), std::string::npos) << r.output;
+    // gnuplot's own message is the reason given, and its log is not left in the run.
+    if (std::string(name) == "fails") EXPECT_NE(r.output.find("line 3: unknown terminal"), std::string::npos) << r.output;
+    for (const auto& entry : fs::directory_iterator(out)) EXPECT_NE(entry.path().extension(), ".log") << entry.path();
     EXPECT_TRUE(fs::exists(out + "/results.json"));
     EXPECT_TRUE(fs::exists(out + "/robust_accuracy.csv"));
     std::stringstream report;
@@ -221,6 +225,13 @@ TEST(Hardening, AFailingGnuplotCostsTheFiguresNotTheRun) {
     EXPECT_EQ(report.str().find("](robust_accuracy.png)"), std::string::npos) << "links a figure never drawn";
     EXPECT_NE(report.str().find("figure not drawn"), std::string::npos);
   }
+  // gnuplot's warnings (an axis of one value: "empty x2 range") stay off the user's terminal.
+  write_text(dir + "/bin/gnuplot", "#!/bin/sh\necho 'warning: empty x2 range' >&2\nexec /usr/bin/gnuplot\n");
+  const Result chatty = run_command("PATH=" + dir + "/bin:$PATH " + std::string(ROBUSTLAB_BINARY) +
+                                    " run feature-averaging --out " + dir + "/chatty" + small_fa());
+  EXPECT_EQ(chatty.code, 0) << chatty.output;
+  EXPECT_EQ(chatty.output.find("empty x2 range"), std::string::npos) << chatty.output;
+  EXPECT_TRUE(fs::exists(dir + "/chatty/robust_accuracy.png"));
   fs::remove_all(dir);
 }
 

@@ -1,10 +1,17 @@
 #include "report/plots.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -13,12 +20,47 @@
 namespace robustlab {
 namespace {
 
-void run_gnuplot(const std::string& script) {
-  FILE* pipe = popen("gnuplot 2>&1", "w");
-  if (!pipe) throw UserError("cannot start gnuplot");
-  std::fwrite(script.data(), 1, script.size(), pipe);
-  const int status = pclose(pipe);
-  if (status != 0) throw UserError("gnuplot failed drawing a plot (exit " + std::to_string(status) + ")");
+// gnuplot reading `script` on its standard input, its messages (warnings such as "empty x2 range")
+// written to `log_path` rather than the user's terminal; the log's first line is the error when
+// gnuplot fails, and the log is removed either way.
+void run_gnuplot(const std::string& script, const std::string& log_path) {
+  int input[2];
+  if (pipe(input) != 0) throw UserError("cannot start gnuplot: no pipe");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, input[0], STDIN_FILENO);
+  posix_spawn_file_actions_addclose(&actions, input[1]);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  char name[] = "gnuplot";
+  char* argv[] = {name, nullptr};
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(input[0]);
+  if (spawned != 0) {
+    close(input[1]);
+    throw UserError("cannot start gnuplot");
+  }
+  // A gnuplot that dies before reading everything must not take robustlab with it (SIGPIPE).
+  struct sigaction ignore {}, previous {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &previous);
+  for (size_t written = 0; written < script.size();) {
+    const ssize_t n = write(input[1], script.data() + written, script.size() - written);
+    if (n <= 0) break;  // gnuplot stopped reading: its exit status says why
+    written += static_cast<size_t>(n);
+  }
+  close(input[1]);
+  sigaction(SIGPIPE, &previous, nullptr);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::string first_line;
+  std::getline(std::ifstream(log_path) >> std::ws, first_line);
+  std::filesystem::remove(log_path);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw UserError("gnuplot failed drawing a plot (exit " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                    (first_line.empty() ? ")" : "): " + first_line));
 }
 
 // The same drawing commands, once per output format.
@@ -229,7 +271,7 @@ void draw_figure(const Figure& figure, const Table& table, const std::string& pa
   for (char c : path_stem) escaped += c == '\'' ? std::string("''") : std::string(1, c);
   for (size_t at = script.find("'PATH"); at != std::string::npos; at = script.find("'PATH", at + 1 + escaped.size()))
     script.replace(at + 1, 4, escaped);
-  run_gnuplot(script);
+  run_gnuplot(script, path_stem + ".gnuplot.log");
   // gnuplot can exit 0 having drawn nothing (a missing terminal, a full disk).
   for (const char* extension : {".png", ".svg"}) {
     std::error_code ec;
