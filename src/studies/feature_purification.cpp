@@ -68,17 +68,17 @@ struct Probe {
   }
 };
 
-// Thresholds as measured (README): the adversarially trained nets reach 0.45-0.6 worst-case robust
-// accuracy at tau in this finite setting (0.85-0.9 against the dense direction alone), not the
-// issue's 0.8; the claims ask for that level and a clear gain over clean training.
+// Thresholds as measured (README): at the default size the adversarially trained nets reach 0.74-0.75
+// worst-case robust accuracy at tau (0.99 against the dense direction alone), not the 0.8;
+// the claims ask for 0.65 and a gain over clean training of 0.3 (measured 0.47-0.49).
 struct Verify {
   double min_clean_accuracy = 0.95;
-  double max_clean_robust = 0.35;
-  double min_adversarial_robust = 0.4;
-  double min_robust_gain = 0.15;
+  double max_clean_robust = 0.3;
+  double min_adversarial_robust = 0.65;
+  double min_robust_gain = 0.3;
   double min_adversarial_clean = 0.9;
   double min_purified_share = 0.5;
-  double min_mass_drop = 1.25;
+  double min_mass_drop = 1.5;
   double max_init_cosine = 0.35;
   double max_baseline_robust = 0.5;
 
@@ -99,7 +99,7 @@ struct Verify {
 };
 
 struct FeaturePurification {
-  double tau = 0.3;
+  double tau = 0.45;
   SparseCodingOptions data;
   SymmetricReluOptions model;
   TrainOptions train;
@@ -110,19 +110,26 @@ struct FeaturePurification {
   Verify verify;
   PurificationImages images;
 
-  // d = 128 atoms, s = 4 active per code, 3000 training points; m = 256 neurons (two per atom)
+  // d = 128 atoms, s = 2 active per code, 9000 training points; m = 256 neurons (two per atom)
   // from N(0, 1e-4^2), threshold b_i = 0.2 |w_i|; full-batch GD, lr 0.5, 1000 clean steps, then
-  // 1000 steps of FGM (and of PGD-5) adversarial training at l2 tau = 0.3. Why: the linear
-  // classifier breaks at |<w*, z>|/sqrt(d), below tau for ~90% of points, while the ideal
-  // thresholded net breaks only at about (1 - b) sqrt(|<w*, z>|) (measured with PGD: 98% robust at
-  // tau); the small init lets the weights travel far from it; early in training every neuron grows
-  // along E[y x] = the dense direction M w*, then the threshold makes each specialise on a few
-  // atoms while the dense part it picked up stays. s = 4 keeps a neuron's atoms standing out of its
-  // inputs (s = 8 at d = 256 leaves neurons mixed); a threshold of 0.3 or m = 512 purifies the clean
-  // net already (robust 0.46 at tau), 0.1 leaves it nearly linear. Measured: clean net robust 0.33
-  // at tau, FGM net 0.60 (0.88 against the dense direction alone); 3x the data gives 0.65.
+  // 1000 steps of FGM (and of PGD-5) adversarial training at l2 tau = 0.45. Why: the linear
+  // classifier breaks at |<w*, z>|/sqrt(d), below tau for all but ~0.1% of points, while the ideal
+  // thresholded net breaks only at about (1 - b) sqrt(|<w*, z>|); the small init lets the weights
+  // travel far from it; early in training every neuron grows along E[y x] = the dense direction
+  // M w*, then the threshold makes each specialise on a few atoms while the dense part it picked up
+  // stays. The sparsity sets how pure a neuron can become: through the label, every atom active
+  // with a neuron's own drags it towards w*, and at s = 4 about 3 come with each, so even after
+  // adversarial training 43% of a neuron's mass stays off its 3 largest atoms (23% at s = 2).
+  // Sparser codes also make the clean net more robust, so tau rises to 0.45 to keep it breaking,
+  // and more data is then what raises the adversarial net. Measured (seed 0; clean net / FGM net,
+  // robust at tau): s = 4, tau = 0.3, 3000 points 0.33 / 0.60; the same at s = 3 0.43 / 0.71, at
+  // s = 2 0.58 / 0.81; s = 2, tau = 0.45, 9000 points: 0.26-0.29 / 0.75 on seeds 0-2. Not helping:
+  // longer training, lr 2, a higher threshold in the adversarial phase (0.3-0.5: worse), a training
+  // eps above tau (robust by replacing the weights, not purifying them).
   static FeaturePurification paper() {
     FeaturePurification p;
+    p.data.sparsity = 2;
+    p.data.train_size = 9000;
     p.train.optimizer = "gd";
     p.train.lr = 0.5;
     p.train.steps = 1000;
@@ -187,13 +194,19 @@ std::string explanation(const SparseCoding& data, const FeaturePurification& o) 
          "Adversarial training from the clean weights (FGM, the paper's, and PGD) meets these perturbations and "
          "removes the mixtures: w_i = beta_i w_i' + v_i with v_i (what it removed) smaller than beta_i w_i' (what "
          "clean training had already found), and the share of each neuron's weight outside its few largest atoms "
-         "falls. At this finite size (a few thousand points, a few hundred neurons) the purified neurons still hold "
-         "two or three atoms each: the dense attack no longer works on them, but PGD's sparse perturbations still "
-         "break part of the points, so the robust accuracy at tau rises well above clean training's without "
-         "reaching the theory's near 1 (more data raises it). Linear classifiers, the degree-2 polynomial kernel "
-         "and the net's NTK at init cannot separate the atoms by a threshold and stay non-robust at tau however "
-         "they are trained; logistic regression trained by FGM at tau falls to chance, since no linear classifier "
-         "is robust there.";
+         "falls. " +
+         claim_text("How pure a neuron can become depends on the sparsity: through the label, each of the about "
+                    "s - 1 = %.3g other atoms active with a neuron's own drags it towards w*, so sparser codes "
+                    "leave purer neurons (after adversarial training 0.43 of the mass stays off a neuron's 3 largest "
+                    "atoms at s = 4, 0.23 at s = 2). ",
+                    o.data.sparsity - 1) +
+         "At this finite size (thousands of points, a few hundred neurons) the purified neurons still hold a "
+         "second atom or two: the dense attack no longer works on them, but PGD's sparse perturbations still break "
+         "part of the points, so the robust accuracy at tau rises well above clean training's without reaching the "
+         "theory's near 1 (sparser codes and more data raise it). Linear classifiers, the degree-2 polynomial "
+         "kernel and the net's NTK at init cannot separate the atoms by a threshold and stay non-robust at tau "
+         "however they are trained; logistic regression trained by FGM at tau falls to chance, since no linear "
+         "classifier is robust there.";
 }
 
 // A copy of `from` (built under `name`, its own initial draw overwritten by `from`'s weights),
