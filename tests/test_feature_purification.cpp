@@ -50,7 +50,7 @@ double expected_support(int64_t d, double s) {
 }
 
 // 3000 training and 400 test points, 128 neurons, 300 steps of each training at lr 1, PGD-2
-// adversarial training; the attacks only at tau (about 8 s a run). At this size the adversarially
+// adversarial training; the attacks only at tau (about 10 s a run). At this size the adversarially
 // trained nets reach 0.53-0.63 robust accuracy at tau (0.75 at the default size), so the claim asks
 // for 0.45 here.
 const std::vector<std::string> kTestSize = {"images.enabled=false",   "data.train_size=3000", "data.test_size=400",

@@ -117,11 +117,9 @@ struct FeaturePurification {
   // thresholded net breaks only at about (1 - b) sqrt(|<w*, z>|); the small init lets the weights
   // travel far from it; early in training every neuron grows along E[y x] = the dense direction
   // M w*, then the threshold makes each specialise on a few atoms while the dense part it picked up
-  // stays. The sparsity sets how pure a neuron can become: through the label, every atom active
-  // with a neuron's own drags it towards w*, and at s = 4 about 3 come with each, so even after
-  // adversarial training 43% of a neuron's mass stays off its 3 largest atoms (23% at s = 2).
-  // Sparser codes also make the clean net more robust, so tau rises to 0.45 to keep it breaking,
-  // and more data is then what raises the adversarial net. Measured (seed 0; clean net / FGM net,
+  // stays. Sparser codes leave purer neurons (`explanation` says why), but also make the clean net
+  // more robust, so tau rises to 0.45 to keep it breaking, and more data is then what raises the
+  // adversarial net. Measured (seed 0; clean net / FGM net,
   // robust at tau): s = 4, tau = 0.3, 3000 points 0.33 / 0.60; the same at s = 3 0.43 / 0.71, at
   // s = 2 0.58 / 0.81; s = 2, tau = 0.45, 9000 points: 0.26-0.29 / 0.75 on seeds 0-2; 18000
   // points: 0.26 / 0.78 (11 minutes on one core, 10.8 GB: the kernel baselines). Not helping:

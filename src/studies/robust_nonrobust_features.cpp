@@ -247,7 +247,7 @@ StudyResult run(const RobustNonrobustFeatures& o, const RunContext& ctx) {
     v_path[training].assign(path.data_ptr<double>(), path.data_ptr<double>() + path.numel());
     Evaluation e = evaluate(training, victim, test, o.attacks(), "linf", ctx.seed);
     u_coef[training] = feature_coefficients(net->weight, data.robust_features);
-    v_coef[training] = feature_coefficients(net->weight, data.nonrobust_features);
+    v_coef[training] = feature_coefficients(net->weight, nonrobust_features);
     for (int64_t c = 0; c < o.data.k; ++c)
       final.add({training, c, u_coef[training][c].item<double>(), v_coef[training][c].item<double>()});
     e.summary.metrics = {{"robust_coefficient", u_coef[training].mean().item<double>()},
