@@ -154,9 +154,10 @@ struct FeaturePurification {
   void check() const {
     check_adversarial_training(adversarial.training(train, "pgd", tau).adversarial);
     const double n = static_cast<double>(data.train_size + data.test_size), d = static_cast<double>(data.d);
-    // The dictionary and its QR (float64), inputs and codes, the kernels' n x n matrices (float64:
-    // about 6 at once during a kernel regression, measured 4.4 GB at the default 10000 x 9000) and
-    // a net's activations.
+    // The dictionary and its QR (float64), inputs and codes, the kernels' n x n matrices (float64;
+    // 6 of them: the measured peaks, 5.1 GB at the default 10000 x 9000, 5.6 GB with m = 512 and
+    // 10.8 GB at 19000 x 18000, are 4-8 matrices' worth, with a part growing with the width) and a
+    // net's activations.
     require_memory("this config (data sizes, width)",
                    3 * 8 * d * d + 4 * n * d * 4 + 6 * 8 * n * static_cast<double>(data.train_size) +
                        4 * 4 * n * static_cast<double>(model.width));
