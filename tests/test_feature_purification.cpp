@@ -49,15 +49,16 @@ double expected_support(int64_t d, double s) {
   return mean / mass;
 }
 
-// 3000 training and 400 test points, 128 neurons, 300 steps of each training at lr 1, PGD-2
-// adversarial training; the attacks only at tau (about 10 s a run). At this size the adversarially
-// trained nets reach 0.53-0.63 robust accuracy at tau (0.75 at the default size), so the claim asks
-// for 0.45 here.
+// 3000 training and 400 test points, 128 neurons, 100 clean steps and 300 adversarial ones at lr 1,
+// PGD-2 adversarial training; the attacks only at tau (about 10 s a run). At this size the
+// adversarially trained nets reach 0.58-0.67 robust accuracy at tau from the clean net's 0.17-0.23
+// (seeds 0-3; 0.82-0.84 from 0.27-0.31 at the default size), so the claim asks for 0.5 and a gain
+// of 0.25 here.
 const std::vector<std::string> kTestSize = {"images.enabled=false",   "data.train_size=3000", "data.test_size=400",
-                                            "model.width=128",        "train.steps=300",      "train.lr=1",
+                                            "model.width=128",        "train.steps=100",      "train.lr=1",
                                             "adversarial.steps=300",  "adversarial.pgd_steps=2",
                                             "attack.eps=[0.45]",      "attack.steps=10",
-                                            "verify.min_adversarial_robust=0.45"};
+                                            "verify.min_adversarial_robust=0.5", "verify.min_robust_gain=0.25"};
 
 std::vector<std::string> with(std::vector<std::string> sets) {
   sets.insert(sets.begin(), kTestSize.begin(), kTestSize.end());
