@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -54,7 +55,8 @@ void run_gnuplot(const std::string& script, const std::string& log_path) {
   close(input[1]);
   sigaction(SIGPIPE, &previous, nullptr);
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   std::string first_line;
   std::getline(std::ifstream(log_path) >> std::ws, first_line);
   std::filesystem::remove(log_path);

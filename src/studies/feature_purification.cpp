@@ -207,7 +207,8 @@ std::string explanation(const SparseCoding& data, const FeaturePurification& o) 
          claim_text("But a point with three atoms split 2-1 against each other (|<w*, z>| = 1) has margin "
                     "1 - b = %.2f under the ideal net, while a perturbation spread over its three atoms lowers it "
                     "by up to tau sqrt(3) = %.2f: the ideal net only just survives there, and a trained one loses "
-                    "most of them (65-80%% of the three-atom points break at tau for every net of the tuning runs). "
+                    "most of them (66-81%% of the three-atom points broke at tau for the clean and FGM nets of the "
+                    "tuning runs). "
                     "Points with 3 or more atoms and |<w*, z>| = 1 are %.3f of the test set; they cap the robust "
                     "accuracy at tau: at s = 2 (a quarter of the points) the adversarially trained nets plateau at "
                     "0.75-0.78 whatever the data (9000 to 36000 points); at s = 1.5 they reach 0.82-0.84. ",
