@@ -16,21 +16,28 @@ using namespace robustlab;
 
 namespace {
 
-// A test-size run: 300 training and 400 test images, a 512-wide lazy net, 20 eigen-features on
-// 100 test images, 10 epochs of the CNN on 500 images in batches of 32 (16 steps an epoch, as
-// the default's 2000 in batches of 128) with the kernel on 100. The narrow net's
+// A test-size run of the kernel, transfer and eigen experiments: 300 training and 400 test
+// images, a 512-wide lazy net, 20 eigen-features on 100 test images. The narrow net's
 // accuracy on the kernel's examples moves with OpenBLAS's kernels (on seed 2: 0.375 with
 // Haswell's, 0.495 with SkylakeX's, of 200 points): 400 points keep the narrow-transfer claim's
 // worst case (0.15, SE 0.03, over seeds 0-5 and three kernel families) clear of its margin.
 const std::vector<std::string> kTestSize = {
     "data.train_size=300",          "data.test_size=400",         "transfer.eps=[0.05]",
     "transfer.lazy.width=512",      "transfer.lazy.steps=100",    "transfer.narrow.steps=300",
-    "eigen.count=20",               "eigen.test_size=100",        "eigen.pictures=1",
-    "dynamics.data.train_size=500", "dynamics.data.test_size=200",
-    "dynamics.train.epochs=10",     "dynamics.train.batch_size=32"};
+    "eigen.count=20",               "eigen.test_size=100",        "eigen.pictures=1"};
 
-std::vector<std::string> with(std::vector<std::string> sets) {
-  sets.insert(sets.begin(), kTestSize.begin(), kTestSize.end());
+// The kernel dynamics alone, at their default size (the CNN on 2000 images for 45 epochs): the
+// laziness claim compares late per-epoch velocities of 0.005-0.008 with 0.008-0.015, and with
+// fewer epochs or images the epochs' noise hides it (at 10 epochs on 500 images the
+// velocities are 0.014-0.030, their differences within 1-3 SE). The other experiments shrink to
+// almost nothing: they do not feed the dynamics' claims.
+const std::vector<std::string> kDynamicsOnly = {"data.train_size=40",    "data.test_size=20",
+                                                "transfer.lazy.steps=5", "transfer.narrow.steps=5",
+                                                "eigen.count=6",         "eigen.top_k=3",
+                                                "eigen.test_size=20"};
+
+std::vector<std::string> with(std::vector<std::string> sets, const std::vector<std::string>& base = kTestSize) {
+  sets.insert(sets.begin(), base.begin(), base.end());
   return sets;
 }
 
@@ -116,6 +123,11 @@ TEST(NtkRobustness, KernelDynamicsOfAStraightPath) {
   EXPECT_EQ(settling_epoch(velocities, 0.01), 4);
   EXPECT_EQ(settling_epoch(velocities, 0.0005), 6);  // never
   EXPECT_EQ(settling_epoch(velocities, 1), 1);
+  // Averaged over 2 epochs: 0.3, 0.151, 0.026, 0.027, 0.0025 at epochs 1..5.
+  EXPECT_EQ(settling_epoch(velocities, 0.01, 2), 5);
+  EXPECT_EQ(settling_epoch(velocities, 0.03, 2), 3);
+  EXPECT_EQ(settling_epoch(velocities, 0.2, 2), 2);
+  EXPECT_EQ(settling_epoch(velocities, 0.01, 100), 6);  // the mean from epoch 1 on never falls that low
   const std::vector<KernelEpoch> late = late_epochs(velocities);  // epochs 3..5 of 5
   ASSERT_EQ(late.size(), 3u);
   EXPECT_EQ(late[0].epoch, 3);
@@ -123,50 +135,67 @@ TEST(NtkRobustness, KernelDynamicsOfAStraightPath) {
 }
 
 TEST(NtkRobustnessClaims, HoldOnEverySeed) {
-  const auto results = run_study_seeds("ntk-robustness", kTestSize);
+  const auto results = run_study_seeds("ntk-robustness", with({"dynamics.enabled=false"}));
   expect_claims_hold(results);
   for (const auto& r : results) {
+    EXPECT_EQ(r.claims.size(), 3u);
     ASSERT_NE(r.find_table("transfer"), nullptr);
     ASSERT_NE(r.find_table("eigen_features"), nullptr);
+  }
+}
+
+TEST(NtkRobustnessClaims, KernelDynamicsClaimsHoldOnEverySeed) {
+  const auto results = run_study_seeds("ntk-robustness", kDynamicsOnly);
+  for (const auto& r : results) {
+    for (const std::string claim : {"adversarial training's kernel goes lazy", "adversarial training concentrates"})
+      EXPECT_TRUE(claim_named(r, claim).pass) << "seed " << r.seed << ": " << claim_named(r, claim).measured;
     ASSERT_NE(r.find_table("kernel_dynamics"), nullptr);
     ASSERT_NE(r.find_table("epoch_similarity_PGD"), nullptr);
-    // The kernels of every epoch and training (3 x (10 + 1)), each row with a finite velocity.
+    // The kernels of every epoch and training (3 x (epochs + 1)), each row with a finite velocity.
     const robustlab::Table& dynamics = *r.find_table("kernel_dynamics");
-    ASSERT_EQ(dynamics.rows.size(), 33u);
+    const size_t epochs = dynamics.rows.size() / 3 - 1;
+    ASSERT_EQ(dynamics.rows.size(), 3 * (epochs + 1));
+    EXPECT_EQ(dynamics.number(epochs, "epoch"), static_cast<double>(epochs));
+    EXPECT_EQ(std::get<std::string>(dynamics.rows[epochs + 1][0]), "FGSM");
     for (size_t row = 0; row < dynamics.rows.size(); ++row) {
       EXPECT_TRUE(std::isfinite(dynamics.number(row, "velocity")));
       // The net trains between kernels: every epoch after the first moves the kernel.
       if (dynamics.number(row, "epoch") >= 1) EXPECT_GT(dynamics.number(row, "velocity"), 0);
     }
-    // The summary: each training's late velocity is the mean over epochs 6..10 of its rows above;
-    // standard training's outside-top mass over its own is 1, over another's the ratio of their
-    // mean 1 - top_mass over the same epochs.
+    // The summary: each training's late velocity is the mean over epochs epochs/2 + 1 .. epochs
+    // of its rows above; standard training's late velocity and outside-top mass over its own are
+    // 1, over another's the ratio of their means over the same epochs.
     const robustlab::Table& summary = *r.find_table("dynamics_summary");
+    const size_t from = epochs / 2 + 1, count = epochs - from + 1;
+    double standard_velocity = 0, standard_outside_top = 0;
     for (size_t t = 0; t < 3; ++t) {
-      double velocity = 0, outside_top = 0, standard_outside_top = 0;
-      for (size_t epoch = 6; epoch <= 10; ++epoch) {
-        velocity += dynamics.number(t * 11 + epoch, "velocity");
-        outside_top += 1 - dynamics.number(t * 11 + epoch, "top_mass");
-        standard_outside_top += 1 - dynamics.number(epoch, "top_mass");
+      double velocity = 0, outside_top = 0;
+      for (size_t epoch = from; epoch <= epochs; ++epoch) {
+        velocity += dynamics.number(t * (epochs + 1) + epoch, "velocity");
+        outside_top += 1 - dynamics.number(t * (epochs + 1) + epoch, "top_mass");
       }
-      EXPECT_NEAR(summary.number(t, "late_velocity"), velocity / 5, 1e-12) << t;
-      EXPECT_NEAR(summary.number(t, "late_outside_top"), outside_top / 5, 1e-12) << t;
+      if (t == 0) {
+        standard_velocity = velocity;
+        standard_outside_top = outside_top;
+      }
+      EXPECT_NEAR(summary.number(t, "late_velocity"), velocity / count, 1e-12) << t;
+      EXPECT_NEAR(summary.number(t, "late_outside_top"), outside_top / count, 1e-12) << t;
+      EXPECT_NEAR(summary.number(t, "standard_velocity_over_this"), standard_velocity / velocity, 1e-9) << t;
       EXPECT_NEAR(summary.number(t, "standard_outside_top_over_this"), standard_outside_top / outside_top, 1e-9) << t;
     }
+    EXPECT_DOUBLE_EQ(summary.number(0, "standard_velocity_over_this"), 1);
     EXPECT_DOUBLE_EQ(summary.number(0, "standard_outside_top_over_this"), 1);
   }
 }
 
-// The concentrated spectrum comes from adversarial training: "adversarial" training at eps 1e-6
-// (standard training by another name) keeps standard's mass outside the top eigenvalues
-// (0.76-1.28x of it on seeds 0-5, against 2.5-6.2x at eps 0.1). The other experiments shrink
-// to almost nothing: they do not feed this claim.
-TEST(NtkRobustnessClaims, TopMassConcentrationNeedsAPerturbation) {
-  const auto r = run_study("ntk-robustness", with({"dynamics.eps=1e-6", "data.train_size=40", "data.test_size=20",
-                                                   "transfer.lazy.steps=5", "transfer.narrow.steps=5",
-                                                   "eigen.count=6", "eigen.top_k=3", "eigen.test_size=20"}));
-  EXPECT_FALSE(claim_named(r, "adversarial training concentrates").pass)
-      << claim_named(r, "adversarial training concentrates").measured;
+// Both dynamics claims come from adversarial training: "adversarial" training at eps 1e-6
+// (standard training by another name) moves its kernel as much as standard training does
+// (standard's late velocity is 0.83-1.05x its on seeds 0-5, against 1.31-2.31x at eps 0.1 on
+// seeds 0-9) and keeps as much mass outside the top eigenvalues (0.89-1.21x, against 2.8-6.6x).
+TEST(NtkRobustnessClaims, DynamicsClaimsNeedAPerturbation) {
+  const auto r = run_study("ntk-robustness", with({"dynamics.eps=1e-6"}, kDynamicsOnly));
+  for (const std::string claim : {"adversarial training's kernel goes lazy", "adversarial training concentrates"})
+    EXPECT_FALSE(claim_named(r, claim).pass) << claim_named(r, claim).measured;
 }
 
 // What the kernel sees: the clean batch for every training (clean), the training's own attack
@@ -177,9 +206,8 @@ TEST(NtkRobustness, KernelInputsChooseTheBatchTheKernelSees) {
     const auto r = run_study(
         "ntk-robustness",
         with({"dynamics.kernel_inputs=" + inputs, "dynamics.train.epochs=2", "dynamics.data.train_size=200",
-              "dynamics.data.test_size=50", "dynamics.kernel_batch=12", "dynamics.top_k=3", "data.train_size=40",
-              "data.test_size=20", "transfer.lazy.steps=5", "transfer.narrow.steps=5", "eigen.count=6",
-              "eigen.top_k=3", "eigen.test_size=20"}));
+              "dynamics.data.test_size=50", "dynamics.kernel_batch=12", "dynamics.top_k=3"},
+             kDynamicsOnly));
     const robustlab::Table& dynamics = *r.find_table("kernel_dynamics");
     for (size_t row = 0; row < dynamics.rows.size(); ++row)
       velocities[inputs + "/" + std::get<std::string>(dynamics.rows[row][0])].push_back(

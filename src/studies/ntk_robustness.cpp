@@ -1,12 +1,12 @@
 // Study 6, "What Can the Neural Tangent Kernel Tell Us About Adversarial Robustness?" (Nikolaos
-// Tsilivis, Julia Kempe, NeurIPS 2022). Three experiments, the first two with their claims, the
-// third measured and reported:
+// Tsilivis, Julia Kempe, NeurIPS 2022). Three experiments, each with its claims:
 //   1. training-free adversarial examples: attacks through the kernel predictor of the
 //      infinite-width NTK transfer to a wide network trained in the lazy regime;
 //   2. eigen-features: the kernel predictor splits along Θ(X, X)'s eigenvectors, and the robust
 //      features sit at the top of the spectrum;
-//   3. kernel dynamics: under adversarial training a CNN's empirical NTK settles earlier (moves
-//      less per epoch late in training) and concentrates more of its mass in its top eigenspace.
+//   3. kernel dynamics: under adversarial training a CNN's empirical NTK goes lazy earlier (by
+//      the second half of training it moves less per epoch) and concentrates more of its mass in
+//      its top eigenspace.
 // The setting and why it shows each mechanism are in `explanation` below.
 #include <algorithm>
 #include <cmath>
@@ -136,6 +136,7 @@ struct DynamicsSetting {
   double kernel_eps = 0.1;
   int64_t top_k = 10;
   double settle_velocity = 0.01;
+  int64_t settle_window = 5;
 
   void fields(Fields& f) {
     f.field("enabled", enabled, "run the kernel-dynamics experiment (CNN trainings)");
@@ -149,8 +150,10 @@ struct DynamicsSetting {
             {"pgd", "training", "clean"});
     f.field("kernel_eps", kernel_eps, "kernel_inputs = pgd: l-inf radius of the kernel batch's PGD examples", {1e-9});
     f.field("top_k", top_k, "k of the top eigenspace", {1});
-    f.field("settle_velocity", settle_velocity, "the kernel has settled when 1 - S(K_t, K_t-1) stays below this",
+    f.field("settle_velocity", settle_velocity,
+            "the kernel has settled when 1 - S(K_t, K_t-1), averaged over settle_window epochs, stays below this",
             {1e-9, 1});
+    f.field("settle_window", settle_window, "epochs the velocity is averaged over for the settling epoch", {1, 1000});
     image.fields_without_adversarial(f);  // the three trainings' attacks are eps and pgd_steps
   }
 };
@@ -161,6 +164,7 @@ struct Verify {
   double min_top_robustness_margin = 0.1;
   double min_narrow_transfer_gap = 0.05;
   double min_outside_top_ratio = 1.8;
+  double min_velocity_ratio = 1.2;
 
   void fields(Fields& f) {
     f.field("max_lazy_transfer_gap", max_lazy_transfer_gap,
@@ -177,6 +181,10 @@ struct Verify {
     f.field("min_outside_top_ratio", min_outside_top_ratio,
             "kernel dynamics: standard training's kernel mass outside the top dynamics.top_k eigenvalues (mean over "
             "the second half of training) at least this many times FGSM training's and PGD training's",
+            {1});
+    f.field("min_velocity_ratio", min_velocity_ratio,
+            "kernel dynamics: standard training's kernel velocity 1 - S(K_t, K_t-1) (mean over the second half of "
+            "training) at least this many times the mean of FGSM training's and PGD training's",
             {1});
   }
 };
@@ -196,10 +204,12 @@ struct NtkRobustness {
   // moves its weights (relative change ~1/√m); the narrow one is 16 wide at lr 5 for 1000 steps and
   // learns features.
   // Kernel dynamics: the small CNN on 2000 Fashion-MNIST images (10 classes), SGD at a constant
-  // lr 0.01 with momentum 0.9 for 30 epochs (a decaying schedule would make every kernel settle as
+  // lr 0.01 with momentum 0.9 for 45 epochs (a decaying schedule would make every kernel settle as
   // the lr falls), FGSM and PGD-3 at 0.1; the kernel (trace over the 10 outputs) on PGD-3
   // examples at 0.1 of 100 test images after every epoch (the authors' code: CIFAR-10, 200
-  // epochs at a constant lr, the kernel on PGD examples of 250 training images).
+  // epochs at a constant lr, the kernel on PGD examples of 250 training images). 45 epochs, not
+  // 30: at 30 the late velocities of the adversarial trainings and of the eps-1e-6 control
+  // overlap; 60 separate them no further (the explanation gives the three).
   static NtkRobustness paper() {
     NtkRobustness p;
     ImageTraining& image = p.dynamics.image;
@@ -210,7 +220,7 @@ struct NtkRobustness {
     image.train.lr = 0.01;
     image.train.schedule = "constant";
     image.train.weight_decay = 0;
-    image.train.epochs = 30;
+    image.train.epochs = 45;
     image.train.warmup_epochs = 0;
     return p;
   }
@@ -278,38 +288,44 @@ std::string explanation(const NtkRobustness& o) {
          claim_text(
              "**Kernel dynamics.** The paper finds that a CNN's empirical NTK settles (goes lazy) earlier under "
              "adversarial training and keeps more of its mass in its top eigenspace. Here the small CNN's kernel "
-             "(trace over the 10 outputs) on a fixed batch of %.0f test images is followed over the epochs of "
+             "(trace over the 10 outputs) on a fixed batch of %.0f test images is followed over %.0f epochs of "
              "standard, FGSM and PGD training, with every quantity the paper plots. By default (kernel_inputs = "
              "pgd), as in the authors' code, every training's kernel is taken on PGD examples of the batch against "
              "the current weights: the same kind of input for the three. A kernel still learning features keeps "
-             "moving its decision boundary and with it its adversarial examples; one that has gone lazy keeps both. "
+             "moving its decision boundary and with it its adversarial examples; one that has gone lazy keeps both. ",
+             static_cast<double>(o.dynamics.kernel_batch), static_cast<double>(o.dynamics.image.train.epochs)) +
+         claim_text(
+             "Lazy earlier (claimed): every kernel moves most in a burst of feature learning in the first 3-10 "
+             "epochs (under adversarial training it starts up to 3 epochs later). After it, at a constant lr, SGD's "
+             "noise leaves every kernel a floor of motion per epoch, and that floor is what separates the "
+             "trainings: over the second half of training the standard kernel moves 0.008-0.015 per epoch (velocity "
+             "1 - S(K_t, K_t-1)), the FGSM kernel 0.0056-0.0075 and the PGD kernel 0.0049-0.0075 (seeds 0-9). "
+             "The adversarial kernels have gone lazy; standard training, still fitting the images, keeps moving its "
+             "kernel. The claim: standard's mean velocity over the second half is at least %.2g times the mean of "
+             "FGSM's and PGD's. The two are read together because one run's late velocity moves by about 20%% with "
+             "its epochs' noise. Measured on the same seeds: 1.31-2.31x together (FGSM 1.27-2.32x, PGD 1.34-2.54x); "
+             "'adversarial' training at eps 1e-6 (standard training by another name, the mechanism test) 0.83-1.05x "
+             "(seeds 0-5). Why 45 epochs: at 30 the ratio is 1.23-2.22x (seeds 0-9) against the control's "
+             "0.92-1.22x (seeds 0-3), which overlap; 60 separate them no further (1.38-2.36x against 0.86-1.11x, "
+             "seeds 0-3, 6, 7) at a third more time. The issue's own reading, the epoch from which the velocity "
+             "(averaged over %.0f epochs) stays below %.3g, is reported (summary table, claim line) and not "
+             "claimed: the standard kernel gets there at epoch 43-45 of 45 or never (6 seeds of 10), the FGSM "
+             "kernel at 12-23 and the PGD kernel at 11-31, but one late noisy stretch kept the PGD kernel of seed 0 "
+             "from it; the control's kernels mostly never get there (seeds 0-5). With the standard kernel on the "
+             "clean batch (kernel_inputs = training, the issue's reading of the inputs) it moves least of the three "
+             "(0.005 against 0.006-0.007 at 30 epochs, seed 0): what keeps moving under standard training is its "
+             "adversarial examples. ",
+             o.verify.min_velocity_ratio, static_cast<double>(o.dynamics.settle_window), o.dynamics.settle_velocity) +
+         claim_text(
              "Top mass (claimed): standard training, fitting the images, spreads its kernel's spectrum, while "
              "adversarial training keeps the mass in a few directions. The claim: over the second half of training "
              "the standard kernel holds on average at least %.2g times the mass outside its top %.0f eigenvalues "
              "that the FGSM and the PGD kernels hold (the mean over epochs, because one epoch's spectrum moves with "
              "its last SGD steps: at the last epoch alone an eps-1e-6 control reached 2.6x once). Measured: "
-             "2.6-4.5x (FGSM) and 3.4-8.1x (PGD) at the default size (2000 images, 30 epochs at a constant lr, "
-             "seeds 0-4), 2.5-4.7x and 3.1-6.2x at test size (500 images, 10 epochs in batches of 32, the same 16 "
-             "steps an epoch, seeds 0-5); 'adversarial' training at eps 1e-6 (standard training by another name, "
-             "the mechanism test) holds 0.94-1.20x (default size, seeds 0-2) and 0.76-1.28x (test size, seeds "
-             "0-5). The ratio is one run's and has no standard error; its margin sits in the gap between those "
-             "ranges. It does not need the constant lr: with a cosine schedule at the default size it is 3.7x and "
-             "6.3x (seed 1), though at test size the decayed lr leaves too few steps to separate it (0.4-3.5x). "
-             "Settling (measured, not claimed): over the second half of training at the default size the standard "
-             "kernel moves 0.008-0.014 per epoch (velocity 1 - S(K_t, K_t-1)), the FGSM kernel 0.006-0.009 and the "
-             "PGD kernel 0.005-0.009, less on every seed, but on seed 3 the FGSM kernel only by 0.0007 (within the "
-             "epochs' spread; at 45 epochs by 0.0015, SE 0.0006); the eps-1e-6 control moves 0.010-0.013 (seeds "
-             "0, 1). It is not claimed: at test size the epochs' noise hides it (late velocities 0.014-0.030, the "
-             "differences within 1-3 SE), the default size costs about a minute of training per seed, more than "
-             "the test suite's time budget has for three seeds and the control, and even there it misses on one "
-             "seed in five at 30 epochs. The settling epoch (velocity below %.3g from then on) is reported too, "
-             "but at a constant lr the SGD noise keeps every kernel near that level. With the standard kernel on "
-             "the clean batch (kernel_inputs = training, the issue's reading) it moves least of the three (0.005 "
-             "against 0.006-0.007 on seed 0): what keeps moving under standard training is its adversarial "
-             "examples.",
-             static_cast<double>(o.dynamics.kernel_batch), o.verify.min_outside_top_ratio,
-             static_cast<double>(o.dynamics.top_k),
-             o.dynamics.settle_velocity);
+             "2.8-4.6x (FGSM) and 3.5-6.6x (PGD), seeds 0-9; the eps-1e-6 control 0.89-1.21x (seeds 0-5). The "
+             "ratio is one run's and has no standard error; its margin sits in the gap between those ranges. It "
+             "does not need the constant lr: with a cosine schedule over 30 epochs it is 3.7x and 6.3x (seed 1).",
+             o.verify.min_outside_top_ratio, static_cast<double>(o.dynamics.top_k));
 }
 
 // Θ(x, X) of the infinite-width ReLU NTK in the inputs' precision (float32: attacks and input
@@ -553,10 +569,17 @@ EigenOutcome run_eigen_features(const NtkRobustness& o, const Dataset& train, co
   return out;
 }
 
+// What the dynamics' claims read of one training's kernels, each a mean over the second half of
+// training: its velocity 1 − S(K_t, K_t−1) and its mass outside the top-k eigenvalues,
+// 1 − Σ_top λ²/Σ λ²; and the epoch it settled at.
+struct LateKernel {
+  double velocity = 0, outside_top = 0;
+  int64_t settling_epoch = 0;
+};
+
 // Experiment 3: the small CNN trained three ways, its empirical NTK after every epoch. Returns
-// standard training's mass outside the top-k eigenvalues (over the second half of training) over
-// each training's (1 for standard), keyed by training.
-std::map<std::string, double> run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& result) {
+// each training's LateKernel, keyed by training.
+std::map<std::string, LateKernel> run_dynamics(const DynamicsSetting& o, const RunContext& ctx, StudyResult& result) {
   const ImageTask task = load_image_task(o.image.data);
   const Dataset train = task.train().to(ctx.device);
   const Dataset batch = task.test().first(o.kernel_batch).to(ctx.device);
@@ -575,18 +598,18 @@ std::map<std::string, double> run_dynamics(const DynamicsSetting& o, const RunCo
                                                   static_cast<double>(o.top_k)));
   Table summary("dynamics_summary",
                 {text_key("training"), value("settling_epoch"), value("late_velocity"), value("late_velocity_se"),
-                 value("final_top_mass"), value("late_outside_top"), value("standard_outside_top_over_this"),
-                 value("clean_accuracy"),
-                 value("pgd_accuracy")},
-                claim_text("settling_epoch: the first epoch from which the velocity stays below %.3g; late_velocity: "
-                           "its mean over the second half of training (SE: the epochs' spread / sqrt(count), as if "
-                           "they were independent); late_outside_top: the mass outside the top-%.0f eigenvalues, "
+                 value("standard_velocity_over_this"), value("final_top_mass"), value("late_outside_top"),
+                 value("standard_outside_top_over_this"), value("clean_accuracy"), value("pgd_accuracy")},
+                claim_text("settling_epoch: the first epoch from which the velocity, averaged over the last %.0f "
+                           "epochs, stays below %.3g; late_velocity: its mean over the second half of training (SE: "
+                           "the epochs' spread / sqrt(count), as if they were independent); "
+                           "standard_velocity_over_this: standard training's late_velocity over this training's; "
+                           "late_outside_top: the mass outside the top-%.0f eigenvalues, "
                            "1 - top_mass, averaged over the same epochs; standard_outside_top_over_this: standard "
                            "training's late_outside_top over this training's.",
-                           o.settle_velocity, static_cast<double>(o.top_k)));
+                           static_cast<double>(o.settle_window), o.settle_velocity, static_cast<double>(o.top_k)));
   summary.in_report = true;
-  double standard_outside_top = 0;  // the first training's
-  std::map<std::string, double> outside_top_ratio;
+  std::map<std::string, LateKernel> late_kernels;
   for (const std::string training : {"standard", "FGSM", "PGD"}) {
     TrainOptions options = o.image.training_options();
     options.adversarial.box = train.box;
@@ -635,12 +658,14 @@ std::map<std::string, double> run_dynamics(const DynamicsSetting& o, const RunCo
       late_velocity.push_back(r.velocity);
       late_outside_top.push_back(1 - r.top_mass);
     }
-    const Estimate late = sample_mean(late_velocity);
-    const double outside_top = sample_mean(late_outside_top).value;
-    if (training == "standard") standard_outside_top = outside_top;
-    outside_top_ratio[training] = standard_outside_top / outside_top;
-    summary.add({training, static_cast<double>(settling_epoch(rows, o.settle_velocity)), late.value, late.se,
-                 rows.back().top_mass, outside_top, outside_top_ratio[training],
+    const Estimate velocity = sample_mean(late_velocity);
+    const LateKernel late{velocity.value, sample_mean(late_outside_top).value,
+                          settling_epoch(rows, o.settle_velocity, o.settle_window)};
+    late_kernels[training] = late;
+    const LateKernel& standard = late_kernels.at("standard");  // the first training
+    summary.add({training, static_cast<double>(late.settling_epoch), velocity.value, velocity.se,
+                 standard.velocity / late.velocity, rows.back().top_mass, late.outside_top,
+                 standard.outside_top / late.outside_top,
                  accuracy(victim.forward, probe.inputs, probe.labels),
                  robust_accuracy(victim, probe, pgd.at(o.eps), ctx.seed, "dynamics/" + training)});
     // The all-pairs similarity S(K_s, K_t) of the epochs' kernels.
@@ -680,7 +705,7 @@ std::map<std::string, double> run_dynamics(const DynamicsSetting& o, const RunCo
     if (y == "velocity") f.log_y = true;
     result.figures.push_back(f);
   }
-  return outside_top_ratio;
+  return late_kernels;
 }
 
 StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
@@ -735,17 +760,34 @@ StudyResult run(const NtkRobustness& o, const RunContext& ctx) {
   result.claims.push_back(top);
 
   if (!o.dynamics.enabled) return result;
+  const std::map<std::string, LateKernel> late = run_dynamics(o.dynamics, ctx, result);
+  const LateKernel &standard = late.at("standard"), &fgsm = late.at("FGSM"), &pgd = late.at("PGD");
+  // Lazy earlier: once feature learning is over, SGD's noise leaves every kernel a floor of
+  // motion per epoch, and the adversarial kernels' floor sits lower. The two adversarial
+  // trainings are read together (standard's velocity over the mean of theirs): one run's velocity
+  // moves by about 20% with its epochs' noise.
+  const double lazier = standard.velocity / ((fgsm.velocity + pgd.velocity) / 2);
+  result.claims.push_back(
+      {"adversarial training's kernel goes lazy earlier",
+       claim_text("standard training's kernel velocity 1 - S(K_t, K_t-1) (mean over the second half of training) >= "
+                  "%.2g x adversarial training's (the mean of FGSM's and PGD's)",
+                  v.min_velocity_ratio),
+       claim_text("%.2f x (FGSM %.2f x, PGD %.2f x); settling epochs (velocity over %.0f epochs below %.3g from then "
+                  "on; %.0f = never): standard %.0f, FGSM %.0f, PGD %.0f",
+                  lazier, standard.velocity / fgsm.velocity, standard.velocity / pgd.velocity,
+                  static_cast<double>(o.dynamics.settle_window), o.dynamics.settle_velocity,
+                  static_cast<double>(o.dynamics.image.train.epochs + 1), static_cast<double>(standard.settling_epoch),
+                  static_cast<double>(fgsm.settling_epoch), static_cast<double>(pgd.settling_epoch)),
+       lazier >= v.min_velocity_ratio});
   // Standard training spreads its kernel's spectrum as it fits the images; adversarial training
-  // keeps the mass in the top eigenspace. The settling is reported, not claimed (the explanation
-  // says why).
-  const std::map<std::string, double> outside_top_ratio = run_dynamics(o.dynamics, ctx, result);
+  // keeps the mass in the top eigenspace.
   Claim concentrated{"adversarial training concentrates its kernel's mass in the top eigenspace",
                      claim_text("standard training's kernel mass outside the top-%.0f eigenvalues (mean over the "
                                 "second half of training) >= %.2g x FGSM training's and PGD training's",
                                 static_cast<double>(o.dynamics.top_k), v.min_outside_top_ratio),
                      "", true};
   for (const std::string training : {"FGSM", "PGD"}) {
-    const double ratio = outside_top_ratio.at(training);
+    const double ratio = standard.outside_top / late.at(training).outside_top;
     concentrated.measured += (concentrated.measured.empty() ? "" : "; ") + training + claim_text(" %.2f x", ratio);
     concentrated.pass = concentrated.pass && ratio >= v.min_outside_top_ratio;
   }

@@ -80,10 +80,20 @@ std::vector<KernelEpoch> late_epochs(const std::vector<KernelEpoch>& dynamics) {
   return out;
 }
 
-int64_t settling_epoch(const std::vector<KernelEpoch>& dynamics, double threshold) {
+int64_t settling_epoch(const std::vector<KernelEpoch>& dynamics, double threshold, int64_t window) {
   int64_t settled = dynamics.empty() ? 0 : dynamics.back().epoch + 1;
-  for (auto it = dynamics.rbegin(); it != dynamics.rend() && it->epoch > 0 && it->velocity < threshold; ++it)
-    settled = it->epoch;
+  for (size_t t = dynamics.size(); t-- > 0 && dynamics[t].epoch > 0;) {
+    // Mean velocity over the rows t − window + 1 .. t that are past initialisation.
+    double sum = 0;
+    int64_t count = 0;
+    for (size_t s = t; count < window && dynamics[s].epoch > 0; --s) {
+      sum += dynamics[s].velocity;
+      ++count;
+      if (s == 0) break;
+    }
+    if (sum / static_cast<double>(count) >= threshold) break;
+    settled = dynamics[t].epoch;
+  }
   return settled;
 }
 

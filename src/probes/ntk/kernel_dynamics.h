@@ -36,8 +36,9 @@ at::Tensor kernel_similarity_matrix(const std::vector<at::Tensor>& kernels);
 // last one alone (a single epoch's spectrum moves with the last SGD steps).
 std::vector<KernelEpoch> late_epochs(const std::vector<KernelEpoch>& dynamics);
 
-// The first epoch from which the velocity stays below `threshold` to the end (the kernel has
-// "gone lazy"); the last epoch + 1 when it never does.
-int64_t settling_epoch(const std::vector<KernelEpoch>& dynamics, double threshold);
+// The first epoch from which the velocity, averaged over the `window` epochs up to each (fewer at
+// the start), stays below `threshold` to the end: the kernel has "gone lazy". The average keeps
+// one noisy epoch of SGD from deciding it. The last epoch + 1 when it never does.
+int64_t settling_epoch(const std::vector<KernelEpoch>& dynamics, double threshold, int64_t window = 1);
 
 }  // namespace robustlab
