@@ -16,25 +16,32 @@ using namespace robustlab;
 
 namespace {
 
-// A test-size run of the kernel, transfer and eigen experiments: 300 training and 400 test
-// images, a 512-wide lazy net, 20 eigen-features on 100 test images. The narrow net's
+// A test-size run of the kernel, transfer and eigen experiments, without the kernel dynamics:
+// 300 training and 400 test images, a 512-wide lazy net, 20 eigen-features on 100 test images.
+// The narrow net's
 // accuracy on the kernel's examples moves with OpenBLAS's kernels (on seed 2: 0.375 with
 // Haswell's, 0.495 with SkylakeX's, of 200 points): 400 points keep the narrow-transfer claim's
 // worst case (0.15, SE 0.03, over seeds 0-5 and three kernel families) clear of its margin.
 const std::vector<std::string> kTestSize = {
     "data.train_size=300",          "data.test_size=400",         "transfer.eps=[0.05]",
     "transfer.lazy.width=512",      "transfer.lazy.steps=100",    "transfer.narrow.steps=300",
-    "eigen.count=20",               "eigen.test_size=100",        "eigen.pictures=1"};
+    "eigen.count=20",               "eigen.test_size=100",        "eigen.pictures=1",
+    "dynamics.enabled=false"};
 
 // The kernel dynamics alone, at their default size (the CNN on 2000 images for 45 epochs): the
 // laziness claim compares late per-epoch velocities of 0.005-0.008 with 0.008-0.015, and with
 // fewer epochs or images the epochs' noise hides it (at 10 epochs on 500 images the
 // velocities are 0.014-0.030, their differences within 1-3 SE). The other experiments shrink to
-// almost nothing: they do not feed the dynamics' claims.
+// almost nothing: they do not feed the dynamics' claims. run_with_kernels.sh leaves these tests
+// out (their CNN is oneDNN's work, and four kernel variants would cost about 6 minutes).
 const std::vector<std::string> kDynamicsOnly = {"data.train_size=40",    "data.test_size=20",
                                                 "transfer.lazy.steps=5", "transfer.narrow.steps=5",
                                                 "eigen.count=6",         "eigen.top_k=3",
                                                 "eigen.test_size=20"};
+
+// The dynamics' two claims, by the start of their names.
+const std::vector<std::string> kDynamicsClaims = {"adversarial training's kernel goes lazy",
+                                                  "adversarial training concentrates"};
 
 std::vector<std::string> with(std::vector<std::string> sets, const std::vector<std::string>& base = kTestSize) {
   sets.insert(sets.begin(), base.begin(), base.end());
@@ -135,7 +142,7 @@ TEST(NtkRobustness, KernelDynamicsOfAStraightPath) {
 }
 
 TEST(NtkRobustnessClaims, HoldOnEverySeed) {
-  const auto results = run_study_seeds("ntk-robustness", with({"dynamics.enabled=false"}));
+  const auto results = run_study_seeds("ntk-robustness", kTestSize);
   expect_claims_hold(results);
   for (const auto& r : results) {
     EXPECT_EQ(r.claims.size(), 3u);
@@ -147,13 +154,14 @@ TEST(NtkRobustnessClaims, HoldOnEverySeed) {
 TEST(NtkRobustnessClaims, KernelDynamicsClaimsHoldOnEverySeed) {
   const auto results = run_study_seeds("ntk-robustness", kDynamicsOnly);
   for (const auto& r : results) {
-    for (const std::string claim : {"adversarial training's kernel goes lazy", "adversarial training concentrates"})
+    for (const std::string& claim : kDynamicsClaims)
       EXPECT_TRUE(claim_named(r, claim).pass) << "seed " << r.seed << ": " << claim_named(r, claim).measured;
     ASSERT_NE(r.find_table("kernel_dynamics"), nullptr);
     ASSERT_NE(r.find_table("epoch_similarity_PGD"), nullptr);
-    // The kernels of every epoch and training (3 x (epochs + 1)), each row with a finite velocity.
+    // The kernels of every epoch and training (3 x (45 + 1) at the default size), each row with a
+    // finite velocity.
     const robustlab::Table& dynamics = *r.find_table("kernel_dynamics");
-    const size_t epochs = dynamics.rows.size() / 3 - 1;
+    const size_t epochs = 45;
     ASSERT_EQ(dynamics.rows.size(), 3 * (epochs + 1));
     EXPECT_EQ(dynamics.number(epochs, "epoch"), static_cast<double>(epochs));
     EXPECT_EQ(std::get<std::string>(dynamics.rows[epochs + 1][0]), "FGSM");
@@ -194,7 +202,7 @@ TEST(NtkRobustnessClaims, KernelDynamicsClaimsHoldOnEverySeed) {
 // seeds 0-9) and keeps as much mass outside the top eigenvalues (0.89-1.21x, against 2.8-6.6x).
 TEST(NtkRobustnessClaims, DynamicsClaimsNeedAPerturbation) {
   const auto r = run_study("ntk-robustness", with({"dynamics.eps=1e-6"}, kDynamicsOnly));
-  for (const std::string claim : {"adversarial training's kernel goes lazy", "adversarial training concentrates"})
+  for (const std::string& claim : kDynamicsClaims)
     EXPECT_FALSE(claim_named(r, claim).pass) << claim_named(r, claim).measured;
 }
 
@@ -225,7 +233,7 @@ TEST(NtkRobustness, KernelInputsChooseTheBatchTheKernelSees) {
 TEST(NtkRobustnessClaims, TopRobustnessNeedsTheSpectrumsOrder) {
   for (const std::string seed : {"seed=0", "seed=1"}) {
     const auto r = run_study("ntk-robustness",
-                             with({"eigen.ranking=shuffled", "eigen.count=40", "dynamics.enabled=false", seed}));
+                             with({"eigen.ranking=shuffled", "eigen.count=40", seed}));
     EXPECT_FALSE(claim_named(r, "robust eigen-features sit at the top").pass)
         << seed << ": " << claim_named(r, "robust eigen-features sit at the top").measured;
   }
@@ -234,7 +242,7 @@ TEST(NtkRobustnessClaims, TopRobustnessNeedsTheSpectrumsOrder) {
 // The lazy net follows the kernel predictor at its own training time: examples made on the
 // predictor trained to convergence (ridgeless, t = ∞) fool the kernel but not the net.
 TEST(NtkRobustnessClaims, TransferFailsAgainstTheConvergedKernel) {
-  const auto r = run_study("ntk-robustness", with({"kernel.at_lazy_time=false", "dynamics.enabled=false"}));
+  const auto r = run_study("ntk-robustness", with({"kernel.at_lazy_time=false"}));
   EXPECT_FALSE(claim_named(r, "the kernel's adversarial examples transfer").pass)
       << claim_named(r, "the kernel's adversarial examples transfer").measured;
 }
@@ -243,7 +251,6 @@ TEST(NtkRobustnessClaims, TransferFailsAgainstTheConvergedKernel) {
 // as lazily trained as the lazy one sits as close to its worst case on the kernel's examples.
 TEST(NtkRobustnessClaims, NarrowTransferGapNeedsFeatureLearning) {
   const auto r = run_study("ntk-robustness", with({"transfer.narrow.width=512", "transfer.narrow.lr=1",
-                                                    "transfer.narrow.steps=100", "eigen.count=6", "eigen.top_k=3",
-                                                    "dynamics.enabled=false"}));
+                                                    "transfer.narrow.steps=100", "eigen.count=6", "eigen.top_k=3"}));
   EXPECT_FALSE(claim_named(r, "the kernel's examples transfer less").pass) << claim_named(r, "the kernel's examples transfer less").measured;
 }

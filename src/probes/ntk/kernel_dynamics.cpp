@@ -1,5 +1,6 @@
 #include "probes/ntk/kernel_dynamics.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "probes/ntk/kernel_similarity.h"
@@ -81,6 +82,7 @@ std::vector<KernelEpoch> late_epochs(const std::vector<KernelEpoch>& dynamics) {
 }
 
 int64_t settling_epoch(const std::vector<KernelEpoch>& dynamics, double threshold, int64_t window) {
+  window = std::max<int64_t>(window, 1);
   int64_t settled = dynamics.empty() ? 0 : dynamics.back().epoch + 1;
   for (size_t t = dynamics.size(); t-- > 0 && dynamics[t].epoch > 0;) {
     // Mean velocity over the rows t − window + 1 .. t that are past initialisation.
