@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "experiment/claims.h"
 #include "kernel_checks.h"
 #include "probes/ntk/eigen_feature_robustness.h"
 #include "probes/ntk/kernel_dynamics.h"
@@ -192,6 +193,11 @@ TEST(NtkRobustnessClaims, KernelDynamicsClaimsHoldOnEverySeed) {
       EXPECT_NEAR(summary.number(t, "standard_outside_top_over_this"), standard_outside_top / outside_top, 1e-9) << t;
     }
     EXPECT_DOUBLE_EQ(summary.number(0, "standard_velocity_over_this"), 1);
+    // The laziness claim reads standard's late velocity over the mean of FGSM's and PGD's.
+    const double lazier = summary.number(0, "late_velocity") /
+                          ((summary.number(1, "late_velocity") + summary.number(2, "late_velocity")) / 2);
+    EXPECT_EQ(claim_named(r, kDynamicsClaims[0]).measured.rfind(claim_text("%.2f x", lazier), 0), 0u)
+        << claim_named(r, kDynamicsClaims[0]).measured;
     EXPECT_DOUBLE_EQ(summary.number(0, "standard_outside_top_over_this"), 1);
   }
 }

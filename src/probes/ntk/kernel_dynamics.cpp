@@ -88,11 +88,7 @@ int64_t settling_epoch(const std::vector<KernelEpoch>& dynamics, double threshol
     // Mean velocity over the rows t − window + 1 .. t that are past initialisation.
     double sum = 0;
     int64_t count = 0;
-    for (size_t s = t; count < window && dynamics[s].epoch > 0; --s) {
-      sum += dynamics[s].velocity;
-      ++count;
-      if (s == 0) break;
-    }
+    for (size_t s = t + 1; s-- > 0 && count < window && dynamics[s].epoch > 0; ++count) sum += dynamics[s].velocity;
     if (sum / static_cast<double>(count) >= threshold) break;
     settled = dynamics[t].epoch;
   }
